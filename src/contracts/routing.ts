@@ -1,0 +1,72 @@
+/**
+ * The routing input and output of SPEC §2, in their wire shape (snake_case), shared by
+ * the in-process API, the CLI's `--json`, HTTP and the event payloads.
+ */
+
+export const MAX_REQUEST_CHARS = 10_000;
+export const DEFAULT_MAX_RECOMMENDATIONS = 5;
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
+
+export interface RoutingContext {
+  domain?: string;
+  previous_agent?: string;
+  current_file?: string;
+  [key: string]: string | undefined;
+}
+
+export interface RoutingOptions {
+  /** 1..10, default 5. */
+  max_recommendations?: number;
+  /** 0..1, default 0.5. */
+  min_confidence?: number;
+  routing_strategy?: string;
+}
+
+export interface RoutingRequest {
+  user_request: string;
+  context?: RoutingContext;
+  options?: RoutingOptions;
+}
+
+export interface ConfidenceBreakdown {
+  total: number;
+  trigger_score: number;
+  context_score: number;
+  capability_score: number;
+  historical_score: number;
+  explanation: string;
+}
+
+export interface Recommendation {
+  agent_name: string;
+  agent_title: string;
+  confidence: ConfidenceBreakdown;
+  reason: string;
+  definition_path: string;
+}
+
+export const NO_MATCH_REASONS = ['no_candidate_above_threshold', 'empty_candidates', 'routing_timeout'] as const;
+export type NoMatchReason = (typeof NO_MATCH_REASONS)[number];
+
+export const ROUTING_POLICIES = ['explicit_request', 'trigger_match', 'no_match', 'fallback_default'] as const;
+export type RoutingPolicy = (typeof ROUTING_POLICIES)[number];
+
+export interface RoutingMetadata {
+  routing_time_ms: number;
+  cache_hit: boolean;
+  candidates_evaluated: number;
+  routing_strategy: string;
+  registry_version: string;
+}
+
+/** The completed payload (SPEC §3): a ranked answer plus the decision taken from it. */
+export interface RoutingResult {
+  /** Candidates at or above `min_confidence`, best first, at most `max_recommendations`. */
+  recommendations: Recommendation[];
+  /** The chosen agent, or null for an explicit no-match. */
+  selected_agent: string | null;
+  routing_policy: RoutingPolicy;
+  /** Set exactly when `selected_agent` is null. */
+  no_match_reason?: NoMatchReason;
+  routing_metadata: RoutingMetadata;
+}

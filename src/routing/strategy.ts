@@ -1,0 +1,48 @@
+import type { Agent, Registry } from '../registry/agent.ts';
+import type { RoutingContext } from '../contracts/routing.ts';
+
+/** Component scores of one candidate, each in 0..1. */
+export interface ScoreBreakdown {
+  readonly total: number;
+  readonly trigger: number;
+  readonly context: number;
+  readonly capability: number;
+  readonly historical: number;
+}
+
+export interface Candidate {
+  readonly agent: Agent;
+  readonly score: ScoreBreakdown;
+  /** Why this agent matched, naming the evidence (`Exact match: 'commit'`). */
+  readonly reason: string;
+  /** Human summary of the breakdown. */
+  readonly explanation: string;
+}
+
+/** Recorded success rate of an agent in 0..1, or undefined when nothing is known. */
+export type HistoricalScores = (agentName: string) => number | undefined;
+
+export interface StrategyInput {
+  /** The request as given (validated, 1..10,000 chars). */
+  readonly text: string;
+  readonly context: RoutingContext;
+  readonly historical: HistoricalScores;
+}
+
+/** A strategy bound to one registry version: all indexing is done, scoring is pure. */
+export interface PreparedStrategy {
+  /**
+   * Every agent with any evidence for the request, best first; ties keep registry order.
+   * `total` must be calibrated so that the router's `min_confidence` (default 0.5) is a
+   * meaningful "this agent fits" line. Must be deterministic and free of I/O.
+   */
+  rank(input: StrategyInput): Candidate[];
+}
+
+export interface ScoringStrategy {
+  /** Stable name, selectable as `routing_strategy`. */
+  readonly name: string;
+  readonly description: string;
+  /** Index a registry once; called once per registry version. */
+  prepare(registry: Registry): PreparedStrategy;
+}
