@@ -1,0 +1,68 @@
+import { Router } from '../routing/router.ts';
+import { loadRegistry } from '../registry/load.ts';
+
+export interface RegistryBench {
+  name: string;
+  strategy: string;
+  agents: number;
+  load_ms: number;
+  miss_p50_us: number;
+  miss_p99_us: number;
+  hit_p50_us: number;
+  decisions_per_s: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
+}
+
+function timeEach(requests: readonly string[], rounds: number, decide: (text: string, i: number) => void): Float64Array {
+  const samples = new Float64Array(requests.length * rounds);
+  for (let i = 0; i < samples.length; i++) {
+    const text = requests[i % requests.length];
+    const started = performance.now();
+    decide(text, i);
+    samples[i] = (performance.now() - started) * 1000;
+  }
+  return samples.sort();
+}
+
+/**
+ * Measures one registry: load (files to a ready router), cache-miss and cache-hit latency
+ * per decision, and sustained decisions per second on this one thread.
+ */
+export async function benchRegistry(
+  name: string,
+  paths: string[],
+  requests: readonly string[],
+  strategy: string,
+  minSamples = 3000,
+): Promise<RegistryBench> {
+  const loadStarted = performance.now();
+  const registry = await loadRegistry(paths);
+  const router = new Router(registry, { defaultStrategy: strategy, cache: { maxEntries: 100_000, ttlMs: 3_600_000 } });
+  const loadMs = performance.now() - loadStarted;
+  const uncached = new Router(registry, { defaultStrategy: strategy, cache: false });
+  const rounds = Math.max(1, Math.ceil(minSamples / requests.length));
+
+  timeEach(requests, 1, (text) => uncached.route({ user_request: text })); // warm the JIT
+  const misses = timeEach(requests, rounds, (text) => uncached.route({ user_request: text }));
+  for (const text of requests) router.route({ user_request: text });
+  const hits = timeEach(requests, rounds, (text) => router.route({ user_request: text }));
+
+  let decisions = 0;
+  const started = performance.now();
+  while (performance.now() - started < 1000) uncached.route({ user_request: requests[decisions++ % requests.length] });
+  const seconds = (performance.now() - started) / 1000;
+
+  return {
+    name,
+    strategy,
+    agents: registry.agents.length,
+    load_ms: Math.round(loadMs * 10) / 10,
+    miss_p50_us: Math.round(percentile(misses, 0.5) * 10) / 10,
+    miss_p99_us: Math.round(percentile(misses, 0.99) * 10) / 10,
+    hit_p50_us: Math.round(percentile(hits, 0.5) * 100) / 100,
+    decisions_per_s: Math.round(decisions / seconds),
+  };
+}

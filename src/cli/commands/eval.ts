@@ -1,0 +1,46 @@
+import { SwitchboardError } from '../../errors.ts';
+import { evaluate } from '../../eval/evaluate.ts';
+import { readLabelledSet } from '../../eval/labelled-set.ts';
+import { openRouter } from '../../open-router.ts';
+import { percent, printIssue, table } from '../format.ts';
+import { parseCommand, REGISTRY_OPTION, registryPaths } from '../options.ts';
+
+export async function runEval(args: string[]): Promise<number> {
+  const { values } = parseCommand(args, {
+    ...REGISTRY_OPTION,
+    set: { type: 'string' },
+    strategy: { type: 'string', short: 's' },
+    json: { type: 'boolean' },
+  });
+  if (values.set === undefined) throw new SwitchboardError('USAGE', 'eval needs --set FILE (JSONL or the golden corpus)');
+  const rows = await readLabelledSet(values.set);
+  const { router } = await openRouter(registryPaths(values.registry), {
+    cache: false,
+    defaultStrategy: values.strategy,
+    onIssue: (issue) => issue.severity === 'error' && printIssue(issue),
+  });
+  const { report, confusion } = evaluate(router, rows);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return 0;
+  }
+  const lines = [
+    `${report.n} requests · strategy ${router.defaultStrategy}`,
+    `top-1 ${percent(report.top1)} · top-3 ${percent(report.top3)} · no-match precision ${percent(report.no_match.precision)} recall ${percent(report.no_match.recall)}`,
+    '',
+    table(['kind', 'top-1'], Object.entries(report.by_kind).map(([kind, rate]) => [kind, percent(rate)])),
+  ];
+  const confusions = [...confusion]
+    .flatMap(([expected, byGot]) => [...byGot].map(([got, count]) => [expected, got, String(count)]))
+    .sort((a, b) => Number(b[2]) - Number(a[2]) || a[0].localeCompare(b[0]))
+    .slice(0, 15);
+  if (confusions.length > 0) lines.push('', 'most frequent confusions:', table(['expected', 'got', 'n'], confusions));
+  if (report.misses.length > 0) {
+    lines.push('', `misses (first ${report.misses.length}):`);
+    for (const miss of report.misses) {
+      lines.push(`  ${miss.id} [${miss.kind}] expected ${miss.expected.join('|') || '(no match)'}, got ${miss.got ?? '(no match)'} ${miss.confidence.toFixed(2)}: ${miss.request.slice(0, 100)}`);
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

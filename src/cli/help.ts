@@ -1,0 +1,50 @@
+const REGISTRY = `  -r, --registry P       agent registry: a directory (searched recursively) or a file; repeatable.
+                         Default: $SWITCHBOARD_REGISTRY (':'-separated), else ./.claude/agents`;
+
+export const HELP = {
+  main: `switchboard: route a request to the best specialised AI agent
+
+usage: switchboard <command> [options]
+
+commands:
+  route <request…>          rank the agents for one request and pick one
+  registry validate|list P… check registry files (exit 1 on errors) or list their agents
+  eval --set FILE           measure routing accuracy on a labelled JSONL set or the golden corpus
+  bench                     measure per-decision latency and throughput; writes docs/benchmarks.md
+
+Run 'switchboard <command> --help' for its options.
+`,
+  route: `usage: switchboard route <request…> [options]
+
+${REGISTRY}
+  -s, --strategy S        lexical (default) or enhanced_fuzzy_matching
+      --max N             at most N recommendations, 1..10 (default 5)
+      --min-confidence X  confidence needed to select an agent, 0..1 (default 0.5)
+  -c, --context k=v       request context (domain, previous_agent, current_file, …); repeatable
+      --json              print the completed payload (SPEC §3) as JSON
+
+exit codes: 0 decided (an agent or an explicit no-match), 1 registry unusable, 2 bad request or usage
+`,
+  registry: `usage: switchboard registry validate|list <path…> [--json]
+
+  validate   print every problem as 'file:line: message'; exit 1 when any is an error
+  list       print the agents with their source format and definition file
+  --json     machine-readable output
+`,
+  eval: `usage: switchboard eval --set FILE [options]
+
+${REGISTRY}
+      --set FILE          JSONL rows {"request", "expected": [names], "kind"} ([] = no agent fits),
+                          or the golden corpus JSON
+  -s, --strategy S        strategy to evaluate (default: lexical)
+      --json              print {"n","top1","top3","no_match":{"precision","recall"},"by_kind","misses"}
+`,
+  bench: `usage: switchboard bench [options]
+
+${REGISTRY}
+                         Default: the bundled fixtures (omniclaude, voltagent, wshobson, clinc150)
+  -s, --strategy S        strategy to measure (default: lexical)
+      --json              print {"registries": [{"name","agents","load_ms","miss_p50_us","miss_p99_us","hit_p50_us","decisions_per_s"}]}
+      --no-write          do not rewrite docs/benchmarks.md
+`,
+};

@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SwitchboardError } from '../errors.ts';
+
+/** parseArgs with usage errors as SwitchboardError USAGE (exit 2) instead of TypeErrors. */
+export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new SwitchboardError('USAGE', (error as Error).message);
+  }
+}
+
+export const REGISTRY_OPTION = { registry: { type: 'string', short: 'r', multiple: true } } as const;
+
+/**
+ * Registry paths: `--registry` flags, else `SWITCHBOARD_REGISTRY` (paths separated by ':'),
+ * else `.claude/agents` in the working directory, where Claude Code keeps project subagents.
+ */
+export function registryPaths(flags: string[] | undefined): string[] {
+  if (flags !== undefined && flags.length > 0) return flags;
+  const fromEnv = process.env.SWITCHBOARD_REGISTRY?.split(':').filter(Boolean);
+  if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv;
+  if (existsSync('.claude/agents')) return ['.claude/agents'];
+  throw new SwitchboardError('USAGE', 'no registry: pass --registry DIR|FILE or set SWITCHBOARD_REGISTRY');
+}
+
+export function parseNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || Number.isNaN(number)) throw new SwitchboardError('USAGE', `${flag} expects a number, got '${value}'`);
+  return number;
+}

@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { SwitchboardError } from '../errors.ts';
+
+/** One labelled request: `expected` lists every acceptable agent; empty means no agent fits. */
+export interface LabelledRequest {
+  readonly id: string;
+  readonly request: string;
+  readonly expected: readonly string[];
+  readonly kind: string;
+}
+
+interface GoldenCorpus {
+  entries: { id: number | string; prompt: string; category?: string; expected: { selected_agent: string } }[];
+}
+
+function fromGoldenCorpus(corpus: GoldenCorpus): LabelledRequest[] {
+  return corpus.entries.map((entry) => ({
+    id: String(entry.id),
+    request: entry.prompt,
+    expected: entry.expected.selected_agent === '' ? [] : [entry.expected.selected_agent],
+    kind: entry.category ?? 'golden',
+  }));
+}
+
+function fromJsonLine(line: string, file: string, lineNumber: number): LabelledRequest {
+  const fail = (message: string) => new SwitchboardError('USAGE', `${file}:${lineNumber}: ${message}`);
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch (error) {
+    throw fail(`not JSON (${(error as Error).message})`);
+  }
+  const { id, request, expected, kind } = row as Record<string, unknown>;
+  if (typeof request !== 'string') throw fail('request must be a string');
+  if (!Array.isArray(expected) || !expected.every((name) => typeof name === 'string')) {
+    throw fail('expected must be a list of agent names');
+  }
+  return { id: id === undefined ? String(lineNumber) : String(id), request, expected, kind: typeof kind === 'string' ? kind : 'unlabelled' };
+}
+
+function parseWhole(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // several lines: JSONL
+  }
+}
+
+/** Reads a JSONL set, or the golden corpus JSON (`{"entries": […]}`) as a set. */
+export async function readLabelledSet(file: string): Promise<LabelledRequest[]> {
+  const text = await readFile(file, 'utf8');
+  const whole = parseWhole(text) as Partial<GoldenCorpus> | undefined;
+  if (whole !== undefined && Array.isArray(whole.entries)) return fromGoldenCorpus(whole as GoldenCorpus);
+  const rows: LabelledRequest[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() !== '') rows.push(fromJsonLine(line, file, index + 1));
+  });
+  return rows;
+}

@@ -1,0 +1,96 @@
+import type { Agent, RegistryIssue, SourceFormat } from './agent.ts';
+
+/** An agent as read, with where it was defined. */
+export interface AgentEntry {
+  readonly agent: Agent;
+  /** Line of the definition in its file, for issues that concern the whole agent. */
+  readonly line: number;
+  /**
+   * Central index entries only: the names of the full definitions this entry summarises
+   * (its `name` field and `agent-` + key). When one of them is loaded too, the entry
+   * becomes an alias of it instead of a second agent.
+   */
+  readonly describes?: readonly string[];
+}
+
+/** What one format reader makes of one file. Readers are pure: no I/O, never throw. */
+export interface FormatResult {
+  readonly entries: readonly AgentEntry[];
+  readonly issues: readonly RegistryIssue[];
+}
+
+/** The fields a reader found (null or absent: not given); `makeAgent` fills the defaults. */
+export interface AgentFields {
+  readonly name: string;
+  readonly title?: string | null;
+  readonly description?: string | null;
+  readonly triggers?: readonly string[] | null;
+  readonly contextTriggers?: readonly string[] | null;
+  readonly antiTriggers?: readonly string[] | null;
+  readonly capabilities?: readonly string[] | null;
+  readonly domain?: string | null;
+  readonly examples?: readonly string[] | null;
+  readonly aliases?: readonly string[] | null;
+  readonly definitionPath: string;
+  readonly sourceFormat: SourceFormat;
+}
+
+/** Whitespace collapsed to single spaces: folded YAML, `\n` escapes and indentation all read the same. */
+export function cleanText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Cleaned, non-empty, first occurrence kept (case-insensitive), minus anything in `exclude`:
+ * repeats would only skew term weights.
+ */
+export function cleanList(items: Iterable<string>, exclude: readonly string[] = []): string[] {
+  const seen = new Set(exclude.map((item) => item.toLowerCase()));
+  const out: string[] = [];
+  for (const item of items) {
+    const text = cleanText(item);
+    const key = text.toLowerCase();
+    if (text === '' || seen.has(key)) continue;
+    seen.add(key);
+    out.push(text);
+  }
+  return out;
+}
+
+/** `agent-debug-log-writer` → `Debug Log Writer`: a readable title when the source has none. */
+export function titleFromName(name: string): string {
+  return name
+    .replace(/^agent-/, '')
+    .split(/[-_\s]+/)
+    .filter((word) => word !== '')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+/**
+ * The one place an Agent is built, so every format gets the same cleaning and defaults.
+ * Agents are frozen: a registry is shared by concurrent decisions.
+ */
+export function makeAgent(fields: AgentFields): Agent {
+  const name = cleanText(fields.name);
+  const title = cleanText(fields.title ?? '');
+  const domain = cleanText(fields.domain ?? '');
+  const list = (items: readonly string[] | null | undefined, exclude?: readonly string[]) =>
+    Object.freeze(cleanList(items ?? [], exclude));
+  const triggers = list(fields.triggers);
+  return Object.freeze({
+    name,
+    title: title === '' ? titleFromName(name) : title,
+    description: cleanText(fields.description ?? ''),
+    triggers,
+    // A phrase listed as both counts once, as the stronger explicit trigger.
+    contextTriggers: list(fields.contextTriggers, triggers),
+    antiTriggers: list(fields.antiTriggers),
+    capabilities: list(fields.capabilities),
+    domain: domain === '' ? 'general' : domain,
+    examples: list(fields.examples),
+    aliases: list(fields.aliases),
+    definitionPath: fields.definitionPath,
+    sourceFormat: fields.sourceFormat,
+  });
+}

@@ -1,0 +1,92 @@
+import {
+  DEFAULT_MAX_RECOMMENDATIONS,
+  DEFAULT_MIN_CONFIDENCE,
+  MAX_REQUEST_CHARS,
+  type RoutingContext,
+  type RoutingRequest,
+} from '../contracts/routing.ts';
+import { SwitchboardError } from '../errors.ts';
+
+/** A request after validation, with defaults filled in and its text normalised. */
+export interface NormalisedRequest {
+  /** NFC, lowercased, whitespace collapsed and trimmed: what strategies and the cache key see. */
+  readonly text: string;
+  readonly context: RoutingContext;
+  readonly maxRecommendations: number;
+  readonly minConfidence: number;
+  /** Undefined selects the router's default strategy. */
+  readonly strategy: string | undefined;
+}
+
+// C0 controls other than tab, LF and CR, and DEL: text people type never holds them.
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+function invalid(message: string): SwitchboardError {
+  return new SwitchboardError('INVALID_REQUEST', message);
+}
+
+export function normaliseText(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+function checkText(value: unknown): string {
+  if (typeof value !== 'string') throw invalid('user_request must be a string');
+  if (value.length > MAX_REQUEST_CHARS) {
+    throw invalid(`user_request is ${value.length} characters; the limit is ${MAX_REQUEST_CHARS}`);
+  }
+  if (BINARY.test(value)) throw invalid('user_request contains binary control characters');
+  const text = normaliseText(value);
+  if (text.length === 0) throw invalid('user_request is empty or whitespace only');
+  return text;
+}
+
+function checkContext(value: unknown): RoutingContext {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid('context must be an object');
+  const context: RoutingContext = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (entry === undefined || entry === null) continue;
+    if (typeof entry !== 'string') throw invalid(`context.${key} must be a string`);
+    context[key] = entry;
+  }
+  return context;
+}
+
+function checkNumber(value: unknown, field: string, min: number, max: number, integer: boolean): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || (integer && !Number.isInteger(value))) {
+    throw invalid(`options.${field} must be ${integer ? 'an integer' : 'a number'} in ${min}..${max}`);
+  }
+  if (value < min || value > max) throw invalid(`options.${field} must be in ${min}..${max}, got ${value}`);
+  return value;
+}
+
+/** Validates a routing request from any edge (API, CLI, HTTP, events); throws INVALID_REQUEST. */
+export function normaliseRequest(request: RoutingRequest): NormalisedRequest {
+  if (typeof request !== 'object' || request === null) throw invalid('request must be an object');
+  const options = request.options ?? {};
+  if (typeof options !== 'object') throw invalid('options must be an object');
+  const strategy = options.routing_strategy;
+  if (strategy !== undefined && typeof strategy !== 'string') throw invalid('options.routing_strategy must be a string');
+  return {
+    text: checkText(request.user_request),
+    context: checkContext(request.context),
+    maxRecommendations:
+      options.max_recommendations === undefined
+        ? DEFAULT_MAX_RECOMMENDATIONS
+        : checkNumber(options.max_recommendations, 'max_recommendations', 1, 10, true),
+    minConfidence:
+      options.min_confidence === undefined
+        ? DEFAULT_MIN_CONFIDENCE
+        : checkNumber(options.min_confidence, 'min_confidence', 0, 1, false),
+    strategy,
+  };
+}
+
+/** The cache key of SPEC §2: normalised request + context + options + registry version. */
+export function cacheKey(request: NormalisedRequest, strategy: string, registryVersion: string, historyVersion: string): string {
+  const context = Object.keys(request.context)
+    .sort()
+    .map((key) => `${key}=${request.context[key]}`)
+    .join('&');
+  return `${registryVersion}|${historyVersion}|${strategy}|${request.maxRecommendations}|${request.minConfidence}|${context}|${request.text}`;
+}

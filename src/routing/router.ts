@@ -1,0 +1,167 @@
+import type { Registry } from '../registry/agent.ts';
+import type { Recommendation, RoutingRequest, RoutingResult } from '../contracts/routing.ts';
+import { SwitchboardError } from '../errors.ts';
+import { LruTtlCache, type CacheStats } from './cache.ts';
+import { findExplicitAgent } from './explicit.ts';
+import { cacheKey, normaliseRequest, type NormalisedRequest } from './request.ts';
+import type { Candidate, HistoricalScores, PreparedStrategy, ScoringStrategy } from './strategy.ts';
+import { BUILTIN_STRATEGIES, DEFAULT_STRATEGY } from './strategies/index.ts';
+
+/** Recorded outcomes as seen by one decision; a new version invalidates cached decisions. */
+export interface HistorySnapshot {
+  readonly version: string;
+  readonly score: HistoricalScores;
+}
+
+export interface RouterOptions {
+  readonly defaultStrategy?: string;
+  readonly strategies?: ReadonlyMap<string, ScoringStrategy>;
+  /** `false` disables caching. Defaults: 10,000 entries, 5 minutes. */
+  readonly cache?: { readonly maxEntries: number; readonly ttlMs: number } | false;
+  readonly history?: HistorySnapshot;
+  /** Clock for the cache TTL (tests). */
+  readonly now?: () => number;
+}
+
+const NO_HISTORY: HistorySnapshot = { version: 'none', score: () => undefined };
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function toRecommendation(candidate: Candidate): Recommendation {
+  const { agent, score } = candidate;
+  return {
+    agent_name: agent.name,
+    agent_title: agent.title,
+    confidence: {
+      total: round(score.total),
+      trigger_score: round(score.trigger),
+      context_score: round(score.context),
+      capability_score: round(score.capability),
+      historical_score: round(score.historical),
+      explanation: candidate.explanation,
+    },
+    reason: candidate.reason,
+    definition_path: agent.definitionPath,
+  };
+}
+
+/**
+ * Routes requests over one registry version. Pure apart from its cache: no I/O, so every
+ * transport (in-process, HTTP, Kafka) wraps the same decisions.
+ */
+export class Router {
+  readonly registry: Registry;
+  readonly defaultStrategy: string;
+  readonly #strategies: ReadonlyMap<string, ScoringStrategy>;
+  readonly #prepared = new Map<string, PreparedStrategy>();
+  readonly #cache: LruTtlCache<RoutingResult> | undefined;
+  readonly #history: HistorySnapshot;
+
+  constructor(registry: Registry, options: RouterOptions = {}) {
+    this.registry = registry;
+    this.#strategies = options.strategies ?? BUILTIN_STRATEGIES;
+    this.defaultStrategy = options.defaultStrategy ?? DEFAULT_STRATEGY;
+    this.#history = options.history ?? NO_HISTORY;
+    const cache = options.cache ?? { maxEntries: 10_000, ttlMs: 300_000 };
+    this.#cache = cache === false ? undefined : new LruTtlCache(cache.maxEntries, cache.ttlMs, options.now);
+    this.#prepare(this.defaultStrategy);
+  }
+
+  get strategyNames(): string[] {
+    return [...this.#strategies.keys()];
+  }
+
+  cacheStats(): CacheStats {
+    return this.#cache?.stats() ?? { hits: 0, misses: 0, size: 0 };
+  }
+
+  /** Decides one request (SPEC §2). Throws SwitchboardError INVALID_REQUEST / UNKNOWN_STRATEGY. */
+  route(request: RoutingRequest): RoutingResult {
+    const started = performance.now();
+    const normalised = normaliseRequest(request);
+    const strategy = normalised.strategy ?? this.defaultStrategy;
+    const prepared = this.#prepare(strategy);
+    const key = this.#cache && cacheKey(normalised, strategy, this.registry.version, this.#history.version);
+    const cached = key === undefined ? undefined : this.#cache!.get(key);
+    if (cached !== undefined) {
+      return {
+        ...cached,
+        routing_metadata: { ...cached.routing_metadata, cache_hit: true, routing_time_ms: performance.now() - started },
+      };
+    }
+    const result = this.#decide(normalised, strategy, prepared);
+    result.routing_metadata.routing_time_ms = performance.now() - started;
+    if (key !== undefined) this.#cache!.set(key, Object.freeze(result));
+    return result;
+  }
+
+  /** The strategy's full ranking, before threshold and cut: for evaluation and explanation. */
+  rank(request: RoutingRequest): Candidate[] {
+    const normalised = normaliseRequest(request);
+    const prepared = this.#prepare(normalised.strategy ?? this.defaultStrategy);
+    return prepared.rank({ text: normalised.text, context: normalised.context, historical: this.#history.score });
+  }
+
+  #prepare(name: string): PreparedStrategy {
+    let prepared = this.#prepared.get(name);
+    if (prepared !== undefined) return prepared;
+    const strategy = this.#strategies.get(name);
+    if (strategy === undefined) {
+      throw new SwitchboardError(
+        'UNKNOWN_STRATEGY',
+        `unknown routing_strategy '${name}'; known: ${this.strategyNames.join(', ')}`,
+      );
+    }
+    prepared = strategy.prepare(this.registry);
+    this.#prepared.set(name, prepared);
+    return prepared;
+  }
+
+  #decide(request: NormalisedRequest, strategy: string, prepared: PreparedStrategy): RoutingResult {
+    const metadata = {
+      routing_time_ms: 0,
+      cache_hit: false,
+      candidates_evaluated: this.registry.agents.length,
+      routing_strategy: strategy,
+      registry_version: this.registry.version,
+    };
+    const explicit = findExplicitAgent(request.text, this.registry);
+    if (explicit !== undefined) {
+      const recommendation = toRecommendation({
+        agent: explicit,
+        score: { total: 1, trigger: 1, context: 1, capability: 1, historical: 1 },
+        reason: 'Explicitly requested by user',
+        explanation: `${explicit.name}: explicitly requested`,
+      });
+      return {
+        recommendations: [recommendation],
+        selected_agent: explicit.name,
+        routing_policy: 'explicit_request',
+        routing_metadata: { ...metadata, candidates_evaluated: 1 },
+      };
+    }
+    const candidates = prepared.rank({ text: request.text, context: request.context, historical: this.#history.score });
+    const recommendations: Recommendation[] = [];
+    for (const candidate of candidates) {
+      if (recommendations.length === request.maxRecommendations) break;
+      if (candidate.score.total >= request.minConfidence) recommendations.push(toRecommendation(candidate));
+    }
+    if (recommendations.length === 0) {
+      return {
+        recommendations,
+        selected_agent: null,
+        routing_policy: 'no_match',
+        no_match_reason: candidates.length === 0 ? 'empty_candidates' : 'no_candidate_above_threshold',
+        routing_metadata: metadata,
+      };
+    }
+    return {
+      recommendations,
+      selected_agent: recommendations[0].agent_name,
+      routing_policy: 'trigger_match',
+      routing_metadata: metadata,
+    };
+  }
+}

@@ -1,0 +1,10 @@
+import type { ScoringStrategy } from '../strategy.ts';
+import { enhancedFuzzyMatching } from './enhanced-fuzzy.ts';
+import { lexical } from './lexical/index.ts';
+
+/** Every built-in strategy by its stable name. */
+export const BUILTIN_STRATEGIES: ReadonlyMap<string, ScoringStrategy> = new Map(
+  [lexical, enhancedFuzzyMatching].map((strategy) => [strategy.name, strategy]),
+);
+
+export const DEFAULT_STRATEGY = 'lexical';

@@ -1,0 +1,53 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Words that carry no routing signal: English function words plus the filler of requests
+ * ("please help me…") and of agent descriptions ("use this agent when…").
+ */
+const STOP_WORDS = new Set(
+  `a about above after again against all also am an and any are as at be because been before being below
+  between both but by can cannot could did do does doing done down during each either else etc ever every
+  few for from further get gets getting go going got had has have having he her here hers herself him
+  himself his how i if in into is it its itself just let lets like me might mine more most much must my
+  myself need needs no nor not now of off on once one only or other ought our ours ourselves out over own
+  please pls same shall she should so some such than that the their theirs them themselves then there
+  these they this those through thx to too under until up upon us use used using very via want wants was
+  we were what when where whether which while who whom whose why will with within without would yet you
+  your yours yourself yourselves i'm i've it's we're let's don't can't thanks hey hi hello ok okay
+  really actually just maybe kind sort thing things stuff something anything everything someone
+  proactively agent agents specialist expert tasks task help helps`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const stems = new Map<string, string>();
+
+/** Lowercase word tokens (text is expected lowercased already), stop words kept. */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(WORD) ?? [];
+}
+
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word);
+}
+
+/** Porter stem of one lowercase word, memoised: the same few thousand words recur. */
+export function stem(word: string): string {
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    stemmed = /^\p{L}+$/u.test(word) ? stemmer(word) : word;
+    if (stems.size < 100_000) stems.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+/** Content words of a text as stems, in order (stop words and 1-letter words dropped). */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const word of words(text)) {
+    if (word.length < 2 || STOP_WORDS.has(word)) continue;
+    out.push(stem(word));
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+/**
+ * Typo tolerance by symmetric deletion (the SymSpell idea): the vocabulary is indexed by
+ * each word and its one-character deletions; a query word's deletions (up to two) are
+ * looked up there, and hits are confirmed by optimal-string-alignment distance, which
+ * counts a transposition ("reveiw") as one edit.
+ */
+
+/** Shortest word we try to correct: shorter ones collide with too many real words. */
+const MIN_LENGTH = 5;
+
+function maxDistance(length: number): number {
+  return length >= 8 ? 2 : 1;
+}
+
+function deletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
+export function osaDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array(rows * cols);
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[(i - 2) * cols + j - 2] + 1);
+      }
+      d[i * cols + j] = best;
+    }
+  }
+  return d[rows * cols - 1];
+}
+
+export class TypoIndex {
+  /** Deletion (or word) → vocabulary words it comes from. */
+  readonly #variants = new Map<string, string[]>();
+  readonly #frequency: ReadonlyMap<string, number>;
+
+  /** `frequency`: each vocabulary word and how many agents use it (ties prefer common words). */
+  constructor(frequency: ReadonlyMap<string, number>) {
+    this.#frequency = frequency;
+    for (const word of frequency.keys()) {
+      if (word.length < MIN_LENGTH - 1 || !/^\p{L}+$/u.test(word)) continue;
+      this.#add(word, word);
+      for (const variant of deletions(word)) this.#add(variant, word);
+    }
+  }
+
+  #add(variant: string, word: string): void {
+    const words = this.#variants.get(variant);
+    if (words === undefined) this.#variants.set(variant, [word]);
+    else if (words.at(-1) !== word) words.push(word);
+  }
+
+  has(word: string): boolean {
+    return this.#frequency.has(word);
+  }
+
+  /** The closest vocabulary word within the allowed distance, or undefined. */
+  correct(word: string): string | undefined {
+    if (word.length < MIN_LENGTH || this.#frequency.has(word) || !/^\p{L}+$/u.test(word)) return undefined;
+    const limit = maxDistance(word.length);
+    const probes = new Set([word, ...deletions(word)]);
+    if (limit >= 2) for (const once of deletions(word)) for (const twice of deletions(once)) probes.add(twice);
+    let best: string | undefined;
+    let bestDistance = limit + 1;
+    let bestFrequency = 0;
+    for (const probe of probes) {
+      for (const candidate of this.#variants.get(probe) ?? []) {
+        const distance = osaDistance(word, candidate);
+        const frequency = this.#frequency.get(candidate) ?? 0;
+        if (
+          distance < bestDistance ||
+          (distance === bestDistance && (frequency > bestFrequency || (frequency === bestFrequency && candidate < best!)))
+        ) {
+          best = candidate;
+          bestDistance = distance;
+          bestFrequency = frequency;
+        }
+      }
+    }
+    return best;
+  }
+}
