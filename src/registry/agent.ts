@@ -23,6 +23,12 @@ export interface Agent {
   readonly domain: string;
   /** Few-shot utterances this agent should receive. */
   readonly examples: readonly string[];
+  /**
+   * The rest of the definition's text (a subagent's system prompt, an ONEX file's other
+   * keys and prose): weak evidence, far below the fields above, but it knows the words a
+   * paraphrase uses.
+   */
+  readonly body: string;
   /** Other names that address this agent in explicit requests (e.g. a central-index short name). */
   readonly aliases: readonly string[];
   /** File the definition was read from, or the path the source declares. */

@@ -5,9 +5,9 @@ import { AgentName, OptionalText } from './schema.ts';
 import { zodIssues } from './yaml-source.ts';
 
 /**
- * Claude Code subagents (SPEC §1): Markdown with `name` and `description` frontmatter. Only
- * the frontmatter is read. The body is the agent's system prompt; it names other agents
- * ("ask the context manager") and would pull unrelated requests toward them.
+ * Claude Code subagents (SPEC §1): Markdown with `name` and `description` frontmatter. The
+ * body is the agent's system prompt: it becomes the weak `body` field only, because it
+ * also names other agents ("ask the context manager") that must not pull requests.
  */
 const Subagent = z.object({ name: AgentName, description: OptionalText });
 
@@ -43,6 +43,13 @@ export function splitDescription(description: string): { prose: string; examples
   return { prose: prose.slice(0, triggersOn.index).trim(), examples, triggers };
 }
 
+/** The Markdown after the frontmatter, without code fences' contents (code is not routing prose). */
+function markdownBody(text: string): string {
+  return text
+    .replace(/^---\r?\n[\s\S]*?\r?\n---/, '')
+    .replace(/```[\s\S]*?```/g, ' ');
+}
+
 /** `undefined` when the file is not a subagent: no frontmatter, or one with neither name nor description. */
 export function readClaudeMarkdown(file: string, text: string): FormatResult | undefined {
   const frontmatter = readFrontmatter(file, text);
@@ -61,6 +68,7 @@ export function readClaudeMarkdown(file: string, text: string): FormatResult | u
     description: prose,
     triggers,
     examples,
+    body: markdownBody(text),
     definitionPath: file,
     sourceFormat: 'claude_md',
   });

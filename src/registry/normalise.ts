@@ -30,6 +30,7 @@ export interface AgentFields {
   readonly capabilities?: readonly string[] | null;
   readonly domain?: string | null;
   readonly examples?: readonly string[] | null;
+  readonly body?: string | null;
   readonly aliases?: readonly string[] | null;
   readonly definitionPath: string;
   readonly sourceFormat: SourceFormat;
@@ -89,6 +90,7 @@ export function makeAgent(fields: AgentFields): Agent {
     capabilities: list(fields.capabilities),
     domain: domain === '' ? 'general' : domain,
     examples: list(fields.examples),
+    body: cleanText(fields.body ?? ''),
     aliases: list(fields.aliases),
     definitionPath: fields.definitionPath,
     sourceFormat: fields.sourceFormat,

@@ -72,6 +72,19 @@ function capabilityPhrases(value: unknown): string[] {
   return lists.filter(Array.isArray).flatMap((list) => list.map(capabilityPhrase).filter((p) => p !== undefined));
 }
 
+/** Every key and string value of the file, in order: the ONEX body (keys such as `database_query_optimization` are prose too). */
+function allText(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) allText(item, out);
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      out.push(key.replaceAll('_', ' '));
+      allText(child, out);
+    }
+  }
+  return out;
+}
+
 /** `agent-` + file stem, unless the stem already starts with `agent-` (SPEC §1). */
 export function onexName(file: string): string {
   const stem = path.basename(file, path.extname(file));
@@ -86,7 +99,8 @@ function describe(description: string | null | undefined, purpose: string | null
 }
 
 export function readOnex(source: YamlSource): FormatResult {
-  const parsed = OnexFile.safeParse(source.doc.toJS());
+  const document = source.doc.toJS();
+  const parsed = OnexFile.safeParse(document);
   if (!parsed.success) return { entries: [], issues: schemaIssues(source, parsed.error) };
   const onex = parsed.data;
   const identity = onex.agent_identity;
@@ -114,6 +128,7 @@ export function readOnex(source: YamlSource): FormatResult {
     capabilities: capabilityPhrases(onex.capabilities),
     // domain_context is the field the reference router compares with a request's domain.
     domain: domainContext ?? onex.domain,
+    body: allText(document).join(' '),
     aliases: mismatch ? [declared] : [],
     definitionPath: source.file,
     sourceFormat: 'onex',

@@ -43,12 +43,21 @@ test('a tolerant-loaded description keeps its prose and turns `Triggers on:` int
   assert.equal(gdpr.title, 'Gdpr Ccpa Compliance');
 });
 
-test('only the frontmatter is read, not the body', async () => {
+test('the description comes from the frontmatter; the body lands in the weak body field only', async () => {
   const registry = await loadRegistry([VOLTAGENT]);
   const api = registry.byName.get('api-designer');
   assert.ok(api);
   assert.match(api.description, /^Use this agent when designing new APIs/);
   assert.ok(!registry.agents.some((agent) => /context manager/i.test(agent.description)));
+  assert.match(api.body, /context manager/i);
+  assert.doesNotMatch(api.body, /^name:|description:/m);
+});
+
+test('code blocks in the body are left out', async (t) => {
+  const dir = await tempDir(t);
+  const file = await put(dir, 'coder.md', '---\nname: coder\ndescription: Writes code.\n---\nPrefers small diffs.\n```ts\nconst secretSauce = 1;\n```\nThen tests.\n');
+  const [agent] = (await loadRegistry([file])).agents;
+  assert.equal(agent.body, 'Prefers small diffs. Then tests.');
 });
 
 test('wshobson: 201 unique names, no duplicates; identical agents reported in 30 groups covering 88 agents', async () => {

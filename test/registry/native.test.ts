@@ -50,6 +50,7 @@ agents:
       capabilities: ['sql', 'rollback plans'],
       domain: 'databases',
       examples: ['add a column to users'],
+      body: '',
       aliases: [],
       definitionPath: file,
       sourceFormat: 'native',

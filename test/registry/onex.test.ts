@@ -110,3 +110,11 @@ test('wrong types in ONEX routing fields are errors at their line, and the file 
     ],
   );
 });
+
+test('the rest of the file, keys included, becomes the body', async () => {
+  const registry = await loadRegistry([OMNICLAUDE]);
+  const commit = registry.byName.get('agent-commit');
+  assert.ok(commit);
+  assert.match(commit.body, /activation patterns/);
+  assert.match(commit.body, /Detect anti-patterns and code smells in staged changes/);
+});

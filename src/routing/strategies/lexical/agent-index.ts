@@ -2,7 +2,11 @@ import type { Agent } from '../../../registry/agent.ts';
 import { stem, terms, words } from '../../text/tokens.ts';
 import { TypoIndex } from '../../text/typo-index.ts';
 
-/** The agent fields scored separately, with their BM25F weights. */
+/**
+ * The agent fields scored separately, with their BM25F weights (tuned on the dev sets):
+ * what an agent is called and declares outweighs what it says about itself, and its
+ * system prompt (`body`) is only a hint.
+ */
 export const FIELD_WEIGHTS = {
   name: 2.5,
   title: 2.0,
@@ -12,10 +16,12 @@ export const FIELD_WEIGHTS = {
   capabilities: 1.0,
   domain: 0.5,
   examples: 1.5,
+  body: 0.2,
 } as const;
 export type Field = keyof typeof FIELD_WEIGHTS;
-export const FIELDS = Object.keys(FIELD_WEIGHTS) as Field[];
+const FIELDS = Object.keys(FIELD_WEIGHTS) as Field[];
 
+/** BM25 saturation and length normalisation. A high k1 keeps field weights apart. */
 const K1 = 4;
 const B = 0.5;
 
@@ -29,70 +35,61 @@ function fieldTexts(agent: Agent): Record<Field, readonly string[]> {
     capabilities: agent.capabilities,
     domain: [agent.domain === 'general' ? '' : agent.domain],
     examples: agent.examples,
+    body: [agent.body],
   };
 }
 
-/** One phrase an agent declares, as stems, with the field it came from: evidence to cite. */
-export interface Phrase {
-  readonly field: Field;
-  readonly text: string;
-  readonly terms: readonly string[];
-}
+/** snake_case capabilities and domains read as words. */
+const asProse = (text: string) => text.replaceAll('_', ' ');
 
-/** Per-term weight of one agent: the BM25F-saturated, field-weighted frequency times idf. */
+/** One agent's weight for one term: saturated field-weighted frequency × idf. */
 export interface Posting {
   readonly agent: number;
   readonly weight: number;
-  /** The field contributing most to this term, for the explanation. */
+  /** The field contributing most, cited in the reason. */
   readonly field: Field;
 }
 
+export interface QueryTerm {
+  readonly term: string;
+  /** The request's word, as typed. */
+  readonly word: string;
+  /** The word was not in the vocabulary and was read as a close vocabulary word. */
+  readonly corrected: boolean;
+}
+
 /**
- * The lexical index of a registry: term → postings over agents, document frequencies,
- * and the vocabulary for typo correction. Built once per registry version.
+ * The lexical index of a registry (BM25F): term → postings over agents, inverse document
+ * frequencies, and the vocabulary for typo correction. Built once per registry version.
  */
 export class AgentIndex {
-  readonly agents: readonly Agent[];
   readonly postings = new Map<string, Posting[]>();
   readonly idf = new Map<string, number>();
-  /** Highest idf a term can have: used for words the registry never uses. */
-  readonly maxIdf: number;
-  readonly phrases: readonly (readonly Phrase[])[];
-  readonly typos: TypoIndex;
-  /** Surface word → its stem, for the vocabulary of every agent text. */
-  readonly #vocabulary = new Map<string, number>();
+  /** The idf of a term no agent uses: words the registry has never seen. */
+  readonly unseenIdf: number;
+  readonly #typos: TypoIndex;
 
   constructor(agents: readonly Agent[]) {
-    this.agents = agents;
     const n = agents.length;
-    const fieldTerms = agents.map((agent) => {
-      const texts = fieldTexts(agent);
+    const texts = agents.map(fieldTexts);
+    const fieldTerms = texts.map((byField) => {
       const perField = {} as Record<Field, string[]>;
-      for (const field of FIELDS) perField[field] = texts[field].flatMap((text) => terms(text.replaceAll('_', ' ')));
+      for (const field of FIELDS) perField[field] = byField[field].flatMap((text) => terms(asProse(text)));
       return perField;
     });
-    this.phrases = agents.map((agent) => {
-      const texts = fieldTexts(agent);
-      const out: Phrase[] = [];
-      for (const field of ['triggers', 'contextTriggers', 'capabilities', 'examples'] as const) {
-        for (const text of texts[field]) {
-          const stems = terms(text.replaceAll('_', ' '));
-          if (stems.length > 0) out.push({ field, text, terms: stems });
-        }
-      }
-      return out;
-    });
-
     const averageLength = {} as Record<Field, number>;
     for (const field of FIELDS) {
       averageLength[field] = Math.max(1, fieldTerms.reduce((sum, f) => sum + f[field].length, 0) / Math.max(1, n));
     }
+
+    // Document frequency counts the routing fields only: a word every system prompt uses
+    // ("context", "manager") keeps its weight where an agent's description uses it.
     const documentFrequency = new Map<string, number>();
-    const weighted = fieldTerms.map((perField) => {
+    const bodyFrequency = new Map<string, number>();
+    const frequencies = fieldTerms.map((perField) => {
       const tf = new Map<string, { value: number; field: Field; best: number }>();
       for (const field of FIELDS) {
-        const length = perField[field].length;
-        const norm = 1 - B + (B * length) / averageLength[field];
+        const norm = 1 - B + (B * perField[field].length) / averageLength[field];
         const counts = new Map<string, number>();
         for (const term of perField[field]) counts.set(term, (counts.get(term) ?? 0) + 1);
         for (const [term, count] of counts) {
@@ -106,34 +103,39 @@ export class AgentIndex {
           tf.set(term, entry);
         }
       }
-      for (const term of tf.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+      const routing = new Set(FIELDS.filter((field) => field !== 'body').flatMap((field) => perField[field]));
+      for (const term of tf.keys()) {
+        const counter = routing.has(term) ? documentFrequency : bodyFrequency;
+        counter.set(term, (counter.get(term) ?? 0) + 1);
+      }
       return tf;
     });
-    for (const [term, df] of documentFrequency) this.idf.set(term, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
-    this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
-    weighted.forEach((tf, agent) => {
+    const idf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    for (const [term, df] of bodyFrequency) this.idf.set(term, idf(df));
+    for (const [term, df] of documentFrequency) this.idf.set(term, idf(df));
+    this.unseenIdf = idf(0);
+
+    frequencies.forEach((tf, agent) => {
       for (const [term, { value, field }] of tf) {
         const saturated = (value * (K1 + 1)) / (K1 + value);
-        const list = this.postings.get(term) ?? [];
+        let list = this.postings.get(term);
+        if (list === undefined) this.postings.set(term, (list = []));
         list.push({ agent, weight: saturated * this.idf.get(term)!, field });
-        this.postings.set(term, list);
       }
     });
 
-    for (const agent of agents) {
-      const texts = fieldTexts(agent);
+    const vocabulary = new Map<string, number>();
+    for (const byField of texts) {
       const seen = new Set<string>();
-      for (const field of FIELDS) {
-        for (const text of texts[field]) for (const word of words(text.replaceAll('_', ' '))) seen.add(word);
-      }
-      for (const word of seen) this.#vocabulary.set(word, (this.#vocabulary.get(word) ?? 0) + 1);
+      for (const field of FIELDS) for (const text of byField[field]) for (const word of words(asProse(text))) seen.add(word);
+      for (const word of seen) vocabulary.set(word, (vocabulary.get(word) ?? 0) + 1);
     }
-    this.typos = new TypoIndex(this.#vocabulary);
+    this.#typos = new TypoIndex(vocabulary);
   }
 
-  /** Query terms: stems, with unknown words typo-corrected to a vocabulary word when one is close. */
-  queryTerms(text: string): { term: string; corrected: boolean }[] {
-    const out: { term: string; corrected: boolean }[] = [];
+  /** The request's distinct terms; an unknown word is read as the closest vocabulary word, if one is close. */
+  queryTerms(text: string): QueryTerm[] {
+    const out: QueryTerm[] = [];
     const seen = new Set<string>();
     for (const word of words(text)) {
       const stemmed = terms(word)[0];
@@ -141,7 +143,7 @@ export class AgentIndex {
       let term = stemmed;
       let corrected = false;
       if (!this.postings.has(term)) {
-        const fixed = this.typos.correct(word);
+        const fixed = this.#typos.correct(word);
         if (fixed !== undefined) {
           term = stem(fixed);
           corrected = true;
@@ -149,7 +151,7 @@ export class AgentIndex {
       }
       if (seen.has(term)) continue;
       seen.add(term);
-      out.push({ term, corrected });
+      out.push({ term, word, corrected });
     }
     return out;
   }

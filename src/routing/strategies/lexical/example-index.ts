@@ -7,23 +7,35 @@ export function utteranceStems(text: string): string[] {
 }
 
 /** Unigrams plus adjacent-pair bigrams: "credit limit" and "credit score" must differ. */
-export function exampleFeatures(stems: readonly string[]): string[] {
+function features(stems: readonly string[]): string[] {
   const out = [...stems];
   for (let i = 1; i < stems.length; i++) out.push(`${stems[i - 1]} ${stems[i]}`);
   return out;
 }
 
+/** How much a query feature unknown to every example lengthens the query vector. */
+const UNSEEN_FEATURE_WEIGHT = 2;
+
+export interface ExampleMatch {
+  /** Mean cosine similarity of the agent's two closest examples. */
+  readonly similarity: number;
+  /** Its closest example, as written. */
+  readonly example: string;
+}
+
 /**
  * Nearest-neighbour index over the agents' labelled utterances (`examples`): TF-IDF
- * vectors, cosine similarity, and per agent the similarity of its closest example.
+ * vectors with bigrams, cosine similarity, and per agent the mean of its two closest
+ * examples (one lucky example is weaker evidence than two).
  */
 export class ExampleIndex {
   readonly size: number;
   readonly #owner: Int32Array;
+  readonly #texts: string[] = [];
   readonly #postings = new Map<string, { examples: Int32Array; weights: Float32Array }>();
+  readonly #idf = new Map<string, number>();
   /** Dot products of the current query with every example, reused across calls. */
   readonly #dots: Float32Array;
-  readonly #idf = new Map<string, number>();
 
   constructor(agents: readonly Agent[]) {
     const owners: number[] = [];
@@ -31,18 +43,20 @@ export class ExampleIndex {
     agents.forEach((agent, agentIndex) => {
       for (const example of agent.examples) {
         const counts = new Map<string, number>();
-        for (const feature of exampleFeatures(utteranceStems(example))) counts.set(feature, (counts.get(feature) ?? 0) + 1);
+        for (const feature of features(utteranceStems(example))) counts.set(feature, (counts.get(feature) ?? 0) + 1);
         if (counts.size === 0) continue;
         owners.push(agentIndex);
         vectors.push(counts);
+        this.#texts.push(example);
       }
     });
     this.size = vectors.length;
     this.#owner = Int32Array.from(owners);
+    this.#dots = new Float32Array(this.size);
     const df = new Map<string, number>();
     for (const vector of vectors) for (const feature of vector.keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
     for (const [feature, count] of df) this.#idf.set(feature, Math.log((1 + this.size) / (1 + count)) + 1);
-    this.#dots = new Float32Array(this.size);
+
     const lists = new Map<string, { examples: number[]; weights: number[] }>();
     vectors.forEach((vector, example) => {
       let norm = 0;
@@ -65,21 +79,22 @@ export class ExampleIndex {
     }
   }
 
-  /** Per agent index, the cosine similarity of its closest example to the query (absent: 0). */
-  nearest(queryStems: readonly string[]): Map<number, number> {
-    const best = new Map<number, number>();
-    if (this.size === 0) return best;
+  /** Per agent index, how close its examples come to the request; agents with no overlap are absent. */
+  nearest(text: string): Map<number, ExampleMatch> {
+    const matches = new Map<number, ExampleMatch>();
+    if (this.size === 0) return matches;
+    const queryFeatures = features(utteranceStems(text));
     const query = new Map<string, number>();
-    for (const feature of exampleFeatures(queryStems)) {
+    for (const feature of queryFeatures) {
       const idf = this.#idf.get(feature);
       if (idf !== undefined) query.set(feature, (query.get(feature) ?? 0) + idf);
     }
     let norm = 0;
     for (const weight of query.values()) norm += weight * weight;
-    // Unknown words still count in the query's length: they are evidence against every example.
-    norm += (exampleFeatures(queryStems).length - query.size) * 4;
-    norm = Math.sqrt(norm);
-    if (norm === 0) return best;
+    // Unknown words lengthen the query: they are evidence against every example.
+    norm = Math.sqrt(norm + (queryFeatures.length - query.size) * UNSEEN_FEATURE_WEIGHT ** 2);
+    if (query.size === 0) return matches;
+
     // Dense accumulation: stop words reach thousands of examples, and typed arrays keep that cheap.
     const dots = this.#dots;
     dots.fill(0);
@@ -88,20 +103,22 @@ export class ExampleIndex {
       const scaled = weight / norm;
       for (let i = 0; i < examples.length; i++) dots[examples[i]] += scaled * weights[i];
     }
-    const owner = this.#owner;
-    const second = new Map<number, number>();
+    const best = new Map<number, { first: number; second: number; example: number }>();
     for (let example = 0; example < dots.length; example++) {
       const dot = dots[example];
       if (dot <= 0) continue;
-      const agent = owner[example];
-      const top = best.get(agent) ?? 0;
-      if (dot > top) {
-        second.set(agent, top);
-        best.set(agent, dot);
-      } else if (dot > (second.get(agent) ?? 0)) second.set(agent, dot);
+      const agent = this.#owner[example];
+      const top = best.get(agent);
+      if (top === undefined) best.set(agent, { first: dot, second: 0, example });
+      else if (dot > top.first) {
+        top.second = top.first;
+        top.first = dot;
+        top.example = example;
+      } else if (dot > top.second) top.second = dot;
     }
-    const SECOND = Number(process.env.SEC ?? 0.5);
-    for (const [agent, top] of best) best.set(agent, (top + SECOND * (second.get(agent) ?? 0)) / (1 + SECOND));
-    return best;
+    for (const [agent, { first, second, example }] of best) {
+      matches.set(agent, { similarity: (first + second) / 2, example: this.#texts[example] });
+    }
+    return matches;
   }
 }

@@ -1,118 +1,86 @@
 import type { Registry } from '../../../registry/agent.ts';
 import type { Candidate, PreparedStrategy, ScoringStrategy, StrategyInput } from '../../strategy.ts';
 import { AgentIndex, type Field } from './agent-index.ts';
-import { ExampleIndex, utteranceStems } from './example-index.ts';
+import { confidence, confidenceFeatures } from './confidence.ts';
+import { ExampleIndex } from './example-index.ts';
+import { collectEvidence, type Evidence } from './evidence.ts';
 
-/** Evidence for one agent, accumulated over the query's terms. */
-export interface LexicalEvidence {
-  agent: number;
-  score: number;
-  /** idf mass of the query terms this agent matched. */
-  matchedIdf: number;
-  /** Per field, the score it contributed. */
-  byField: Partial<Record<Field, number>>;
-  /** Matched query terms, strongest first, for the reason. */
-  matched: { term: string; weight: number; field: Field }[];
+/** Only the best few candidates get their own calibrated confidence; the rest cannot be recommended. */
+const CALIBRATED = 10;
+/** How far recorded outcomes move a confidence: ±0.05 between a 0 % and a 100 % success rate. */
+const HISTORY_WEIGHT = 0.1;
+
+const TRIGGER_FIELDS: readonly Field[] = ['name', 'title', 'triggers', 'contextTriggers'];
+
+/** SPEC §2 context score: the agent's domain against the request's (`general` when absent). */
+function contextScore(agentDomain: string, requestDomain: string | undefined): number {
+  const wanted = requestDomain ?? 'general';
+  if (agentDomain === wanted) return 1;
+  return agentDomain === 'general' || wanted === 'general' ? 0.7 : 0.4;
 }
 
-/** Features of a ranking that predict whether its top agent is right (see confidence.ts). */
-export interface RankingFeatures {
-  coverage: number;
-  strength: number;
-  margin: number;
-  matchedIdf: number;
+function share(evidence: Evidence, fields: readonly Field[]): number {
+  let sum = 0;
+  for (const field of fields) sum += evidence.byField[field] ?? 0;
+  return evidence.score > 0 ? sum / evidence.score : 0;
 }
 
-const TYPO_DISCOUNT = 0.8;
-
-const EXAMPLE_WEIGHT = Number(process.env.EXW ?? 1);
-
-export function collectEvidence(index: AgentIndex, text: string, examples?: ExampleIndex): { evidence: LexicalEvidence[]; queryIdf: number } {
-  const byAgent = new Map<number, LexicalEvidence>();
-  let queryIdf = 0;
-  const queryTerms = index.queryTerms(text);
-  for (const { term, corrected } of queryTerms) {
-    const idf = index.idf.get(term);
-    queryIdf += idf ?? index.maxIdf * 0.5;
-    const postings = index.postings.get(term);
-    if (postings === undefined || idf === undefined) continue;
-    const discount = corrected ? TYPO_DISCOUNT : 1;
-    for (const posting of postings) {
-      let evidence = byAgent.get(posting.agent);
-      if (evidence === undefined) {
-        evidence = { agent: posting.agent, score: 0, matchedIdf: 0, byField: {}, matched: [] };
-        byAgent.set(posting.agent, evidence);
-      }
-      const weight = posting.weight * discount;
-      evidence.score += weight;
-      evidence.matchedIdf += idf * discount;
-      evidence.byField[posting.field] = (evidence.byField[posting.field] ?? 0) + weight;
-      evidence.matched.push({ term, weight, field: posting.field });
-    }
+function reasonFor(evidence: Evidence): string {
+  const words = new Map<string, Field>();
+  for (const term of [...evidence.terms].sort((a, b) => b.weight - a.weight)) {
+    if (!words.has(term.word) && words.size < 4) words.set(term.word, term.field);
   }
-  if (examples !== undefined && examples.size > 0) {
-    const nearest = examples.nearest(utteranceStems(text));
-    for (const [agent, similarity] of nearest) {
-      let evidence = byAgent.get(agent);
-      if (evidence === undefined) {
-        evidence = { agent, score: 0, matchedIdf: 0, byField: {}, matched: [] };
-        byAgent.set(agent, evidence);
-      }
-      const weight = EXAMPLE_WEIGHT * similarity * queryIdf;
-      evidence.score += weight;
-      evidence.byField.examples = (evidence.byField.examples ?? 0) + weight;
-    }
-  }
-  const evidence = [...byAgent.values()].sort((a, b) => b.score - a.score || a.agent - b.agent);
-  return { evidence, queryIdf };
+  const parts = [...words].map(([word, field]) => `'${word}' (${field})`);
+  if (evidence.example !== undefined) parts.unshift(`like example '${evidence.example}'`);
+  return parts.length > 0 ? `Matched ${parts.join(', ')}` : 'Weak lexical evidence';
 }
 
-export function rankingFeatures(evidence: LexicalEvidence[], queryIdf: number): RankingFeatures {
-  const top = evidence[0];
-  if (top === undefined) return { coverage: 0, strength: 0, margin: 0, matchedIdf: 0 };
-  const second = evidence[1]?.score ?? 0;
-  return {
-    coverage: top.matchedIdf / Math.max(queryIdf, 1e-9),
-    strength: top.score / Math.max(top.matchedIdf * 2.2, 1e-9),
-    margin: (top.score - second) / top.score,
-    matchedIdf: top.matchedIdf,
-  };
-}
-
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
-
-export function confidence(features: RankingFeatures): number {
-  return sigmoid(4 * features.coverage + 2 * features.margin + 0.3 * features.matchedIdf - 4);
+function explanationFor(name: string, total: number, triggerShare: number, evidence: Evidence): string {
+  const strength = total >= 0.8 ? 'Strong match' : total >= 0.5 ? 'Good match' : 'Weak match';
+  const source =
+    evidence.example !== undefined && (evidence.byField.examples ?? 0) >= evidence.score / 2
+      ? 'mostly from similar examples'
+      : triggerShare >= 0.5
+        ? 'mostly from its name and triggers'
+        : 'mostly from its description and capabilities';
+  return `${name}: ${strength} (${total.toFixed(2)}), ${source}`;
 }
 
 export const lexical: ScoringStrategy = {
   name: 'lexical',
-  description: 'Field-weighted BM25F over names, triggers, descriptions, capabilities and examples, with typo tolerance and a calibrated no-match',
+  description:
+    'Field-weighted BM25F over names, triggers, descriptions, capabilities and definitions, nearest examples, typo tolerance and a calibrated no-match',
   prepare(registry: Registry): PreparedStrategy {
     const index = new AgentIndex(registry.agents);
+    const examples = new ExampleIndex(registry.agents);
     return {
       rank(input: StrategyInput): Candidate[] {
-        const { evidence, queryIdf } = collectEvidence(index, input.text);
-        const top = evidence[0];
-        if (top === undefined) return [];
-        const features = rankingFeatures(evidence, queryIdf);
-        const topConfidence = confidence(features);
-        return evidence.map((item) => {
-          const agent = registry.agents[item.agent];
-          const total = topConfidence * (item.score / top.score);
+        const { ranked, requestIdf } = collectEvidence(input.text, index, examples);
+        const candidates = ranked.map((evidence, position): Candidate => {
+          const agent = registry.agents[evidence.agent];
+          const rival = position === 0 ? (ranked[1]?.score ?? 0) : ranked[0].score;
+          const calibrated =
+            position < CALIBRATED
+              ? confidence(confidenceFeatures(evidence, rival, requestIdf))
+              : 0;
           const historical = input.historical(agent.name) ?? 0.5;
-          const trigger = Math.min(1, ((item.byField.triggers ?? 0) + (item.byField.name ?? 0) + (item.byField.title ?? 0)) / top.score);
-          const capability = Math.min(1, (item.byField.capabilities ?? 0) / top.score);
-          const best = item.matched.sort((a, b) => b.weight - a.weight).slice(0, 3);
+          const total = Math.min(1, Math.max(0, calibrated + HISTORY_WEIGHT * (historical - 0.5)));
+          const trigger = share(evidence, TRIGGER_FIELDS);
           return {
             agent,
-            score: { total, trigger, context: 0.7, capability, historical },
-            reason: `Matched ${best.map((m) => `'${m.term}' (${m.field})`).join(', ')}`,
-            explanation: `${agent.name}: lexical score ${item.score.toFixed(2)}, coverage ${(features.coverage * 100).toFixed(0)}%`,
+            score: {
+              total,
+              trigger,
+              context: contextScore(agent.domain, input.context.domain),
+              capability: share(evidence, ['capabilities']),
+              historical,
+            },
+            reason: reasonFor(evidence),
+            explanation: explanationFor(agent.name, total, trigger, evidence),
           };
         });
+        // Calibration can reorder close candidates; the contract is best total first (sort is stable).
+        return candidates.sort((a, b) => b.score.total - a.score.total);
       },
     };
   },

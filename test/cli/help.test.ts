@@ -1,0 +1,46 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cli } from './run-cli.ts';
+
+describe('switchboard help and usage', { concurrency: true }, () => {
+  test('with no command, prints the command list and exits 0', async () => {
+    const run = await cli([]);
+    assert.equal(run.status, 0);
+    for (const command of ['route', 'registry', 'eval', 'bench']) assert.match(run.stdout, new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  test('--help prints the command list and exits 0', async () => {
+    const run = await cli(['--help']);
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /usage: switchboard <command>/);
+  });
+
+  for (const [command, mentions] of [
+    ['route', ['--registry', '--strategy', '--max', '--min-confidence', '--context', '--json', 'exit codes']],
+    ['registry', ['validate', 'list', '--json']],
+    ['eval', ['--set', '--registry', '--strategy', '--json']],
+    ['bench', ['--registry', '--strategy', '--json', '--no-write']],
+  ] as const) {
+    test(`${command} --help documents its options and exits 0 without running`, async () => {
+      const run = await cli([command, '--help']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, new RegExp(`usage: switchboard ${command}`));
+      for (const mention of mentions) assert.ok(run.stdout.includes(mention), `${command} --help mentions ${mention}`);
+      assert.equal(run.stderr, '');
+    });
+  }
+
+  test('an unknown command exits 2, names it and shows the usage on stderr', async () => {
+    const run = await cli(['frobnicate']);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /unknown command 'frobnicate'/);
+    assert.match(run.stderr, /usage: switchboard <command>/);
+    assert.equal(run.stdout, '');
+  });
+
+  test('an unknown option exits 2 with a usage message', async () => {
+    const run = await cli(['route', '--registry', 'fixtures/omniclaude-agents', '--frobnicate', 'write a commit message']);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^switchboard: .*--frobnicate/m);
+  });
+});
