@@ -32,7 +32,8 @@ export interface StrategyInput {
 /** A strategy bound to one registry version: all indexing is done, scoring is pure. */
 export interface PreparedStrategy {
   /**
-   * Every agent with any evidence for the request, best first; ties keep registry order.
+   * The agents with evidence for the request, best first; ties keep registry order. A
+   * strategy may stop after the best 10: no request asks for more recommendations.
    * `total` must be calibrated so that the router's `min_confidence` (default 0.5) is a
    * meaningful "this agent fits" line. Must be deterministic and free of I/O.
    */

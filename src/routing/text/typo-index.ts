@@ -5,6 +5,8 @@
  * counts a transposition ("reveiw") as one edit.
  */
 
+const MEMO_SIZE = 10_000;
+
 /** Shortest word we try to correct: shorter ones collide with too many real words. */
 const MIN_LENGTH = 5;
 
@@ -42,6 +44,8 @@ export class TypoIndex {
   /** Deletion (or word) → vocabulary words it comes from. */
   readonly #variants = new Map<string, string[]>();
   readonly #frequency: ReadonlyMap<string, number>;
+  /** Recent answers: requests reuse words, and a lookup costs dozens of probes. */
+  readonly #memo = new Map<string, string | null>();
 
   /** `frequency`: each vocabulary word and how many agents use it (ties prefer common words). */
   constructor(frequency: ReadonlyMap<string, number>) {
@@ -65,7 +69,17 @@ export class TypoIndex {
 
   /** The closest vocabulary word within the allowed distance, or undefined. */
   correct(word: string): string | undefined {
-    if (word.length < MIN_LENGTH || this.#frequency.has(word) || !/^\p{L}+$/u.test(word)) return undefined;
+    if (word.length < MIN_LENGTH || this.#frequency.has(word)) return undefined;
+    let answer = this.#memo.get(word);
+    if (answer === undefined) {
+      answer = /^\p{L}+$/u.test(word) ? (this.#closest(word) ?? null) : null;
+      if (this.#memo.size >= MEMO_SIZE) this.#memo.clear();
+      this.#memo.set(word, answer);
+    }
+    return answer ?? undefined;
+  }
+
+  #closest(word: string): string | undefined {
     const limit = maxDistance(word.length);
     const probes = new Set([word, ...deletions(word)]);
     if (limit >= 2) for (const once of deletions(word)) for (const twice of deletions(once)) probes.add(twice);

@@ -62,8 +62,16 @@ export interface QueryTerm {
  * The lexical index of a registry (BM25F): term → postings over agents, inverse document
  * frequencies, and the vocabulary for typo correction. Built once per registry version.
  */
+/** Postings of one term in parallel typed arrays: the hot loop reads them without objects. */
+export interface PostingList {
+  readonly agents: Int32Array;
+  readonly weights: Float64Array;
+}
+
 export class AgentIndex {
-  readonly postings = new Map<string, Posting[]>();
+  readonly postings = new Map<string, PostingList>();
+  /** The same postings keyed by term and agent, for explaining a few agents. */
+  readonly #byAgent = new Map<string, Map<number, Posting>>();
   readonly idf = new Map<string, number>();
   /** The idf of a term no agent uses: words the registry has never seen. */
   readonly unseenIdf: number;
@@ -118,11 +126,19 @@ export class AgentIndex {
     frequencies.forEach((tf, agent) => {
       for (const [term, { value, field }] of tf) {
         const saturated = (value * (K1 + 1)) / (K1 + value);
-        let list = this.postings.get(term);
-        if (list === undefined) this.postings.set(term, (list = []));
-        list.push({ agent, weight: saturated * this.idf.get(term)!, field });
+        const posting = { agent, weight: saturated * this.idf.get(term)!, field };
+        let byAgent = this.#byAgent.get(term);
+        if (byAgent === undefined) this.#byAgent.set(term, (byAgent = new Map()));
+        byAgent.set(agent, posting);
       }
     });
+    for (const [term, byAgent] of this.#byAgent) {
+      const list = [...byAgent.values()];
+      this.postings.set(term, {
+        agents: Int32Array.from(list, (posting) => posting.agent),
+        weights: Float64Array.from(list, (posting) => posting.weight),
+      });
+    }
 
     const vocabulary = new Map<string, number>();
     for (const byField of texts) {
@@ -131,6 +147,10 @@ export class AgentIndex {
       for (const word of seen) vocabulary.set(word, (vocabulary.get(word) ?? 0) + 1);
     }
     this.#typos = new TypoIndex(vocabulary);
+  }
+
+  postingOf(term: string, agent: number): Posting | undefined {
+    return this.#byAgent.get(term)?.get(agent);
   }
 
   /** The request's distinct terms; an unknown word is read as the closest vocabulary word, if one is close. */

@@ -1,5 +1,5 @@
-import type { AgentIndex, Field } from './agent-index.ts';
-import type { ExampleIndex } from './example-index.ts';
+import type { AgentIndex, Field, QueryTerm } from './agent-index.ts';
+import type { ExampleIndex, ExampleMatch } from './example-index.ts';
 
 /** A request word that counted for an agent, and through which field. */
 export interface TermMatch {
@@ -8,21 +8,21 @@ export interface TermMatch {
   readonly weight: number;
 }
 
-/** Everything the lexical strategy knows about one agent for one request. */
+/** Everything the lexical strategy knows about one of the best agents for one request. */
 export interface Evidence {
   readonly agent: number;
-  score: number;
+  readonly score: number;
   /** idf mass of the request words it matched. */
-  matchedIdf: number;
+  readonly matchedIdf: number;
   /** Score per field, for the confidence breakdown. */
   readonly byField: Partial<Record<Field, number>>;
-  readonly terms: TermMatch[];
+  readonly terms: readonly TermMatch[];
   /** The agent's closest example, when examples contributed. */
-  example?: string;
+  readonly example?: string;
 }
 
 export interface RequestEvidence {
-  /** Agents with any evidence, best first; ties keep registry order. */
+  /** The best agents, best first (ties keep registry order), at most the number asked for. */
   readonly ranked: Evidence[];
   /** idf mass of the whole request, words the registry never uses included. */
   readonly requestIdf: number;
@@ -36,39 +36,82 @@ const TYPO_DISCOUNT = 0.8;
  */
 const EXAMPLE_WEIGHT = 3;
 
-function evidenceFor(byAgent: Map<number, Evidence>, agent: number): Evidence {
-  let evidence = byAgent.get(agent);
-  if (evidence === undefined) byAgent.set(agent, (evidence = { agent, score: 0, matchedIdf: 0, byField: {}, terms: [] }));
-  return evidence;
+/** The `limit` best of `agents` by score, ties to the lower index, by insertion into a short sorted list. */
+function topAgents(agents: readonly number[], scores: Float64Array, limit: number): number[] {
+  const best: number[] = [];
+  for (const agent of agents) {
+    const score = scores[agent];
+    if (best.length === limit) {
+      const last = best[limit - 1];
+      if (score < scores[last] || (score === scores[last] && agent > last)) continue;
+      best.pop();
+    }
+    let at = best.length;
+    while (at > 0 && (scores[best[at - 1]] < score || (scores[best[at - 1]] === score && best[at - 1] > agent))) at--;
+    best.splice(at, 0, agent);
+  }
+  return best;
 }
 
-/** BM25F over the agents' fields plus nearest-example similarity, summed per agent. */
-export function collectEvidence(text: string, index: AgentIndex, examples: ExampleIndex): RequestEvidence {
-  const byAgent = new Map<number, Evidence>();
-  let requestIdf = 0;
-  for (const { term, word, corrected } of index.queryTerms(text)) {
-    const idf = index.idf.get(term);
-    // Unknown words weigh half an unseen term: identifiers and names in long requests are common.
-    requestIdf += idf ?? index.unseenIdf * 0.5;
-    const postings = index.postings.get(term);
-    if (postings === undefined || idf === undefined) continue;
-    const discount = corrected ? TYPO_DISCOUNT : 1;
-    for (const posting of postings) {
-      const evidence = evidenceFor(byAgent, posting.agent);
-      const weight = posting.weight * discount;
-      evidence.score += weight;
-      evidence.matchedIdf += idf * discount;
-      evidence.byField[posting.field] = (evidence.byField[posting.field] ?? 0) + weight;
-      evidence.terms.push({ word, field: posting.field, weight });
+/**
+ * Scores every agent in one dense pass (BM25F over fields plus nearest-example similarity),
+ * then details only the best `limit`: the hot path allocates nothing per agent.
+ */
+export class EvidenceCollector {
+  readonly #index: AgentIndex;
+  readonly #examples: ExampleIndex;
+  readonly #scores: Float64Array;
+
+  constructor(index: AgentIndex, examples: ExampleIndex, agentCount: number) {
+    this.#index = index;
+    this.#examples = examples;
+    this.#scores = new Float64Array(agentCount);
+  }
+
+  collect(text: string, limit: number): RequestEvidence {
+    const scores = this.#scores;
+    scores.fill(0);
+    const touched: number[] = [];
+    const queryTerms = this.#index.queryTerms(text);
+    let requestIdf = 0;
+    for (const { term, corrected } of queryTerms) {
+      const idf = this.#index.idf.get(term);
+      // Unknown words weigh half an unseen term: identifiers and names in long requests are common.
+      requestIdf += idf ?? this.#index.unseenIdf * 0.5;
+      const postings = this.#index.postings.get(term);
+      if (postings === undefined) continue;
+      const discount = corrected ? TYPO_DISCOUNT : 1;
+      const { agents, weights } = postings;
+      for (let i = 0; i < agents.length; i++) {
+        const agent = agents[i];
+        if (scores[agent] === 0) touched.push(agent);
+        scores[agent] += weights[i] * discount;
+      }
     }
+    const nearest = this.#examples.nearest(text);
+    for (const [agent, match] of nearest) {
+      if (scores[agent] === 0) touched.push(agent);
+      scores[agent] += EXAMPLE_WEIGHT * match.similarity * requestIdf;
+    }
+    const best = topAgents(touched, scores, limit);
+    return { ranked: best.map((agent) => this.#detail(agent, scores[agent], queryTerms, nearest.get(agent), requestIdf)), requestIdf };
   }
-  for (const [agent, match] of examples.nearest(text)) {
-    const evidence = evidenceFor(byAgent, agent);
-    const weight = EXAMPLE_WEIGHT * match.similarity * requestIdf;
-    evidence.score += weight;
-    evidence.byField.examples = (evidence.byField.examples ?? 0) + weight;
-    evidence.example = match.example;
+
+  /** The same sums as `collect`, per field and per word, for one agent. */
+  #detail(agent: number, score: number, queryTerms: readonly QueryTerm[], match: ExampleMatch | undefined, requestIdf: number): Evidence {
+    const byField: Partial<Record<Field, number>> = {};
+    const terms: TermMatch[] = [];
+    let matchedIdf = 0;
+    for (const { term, word, corrected } of queryTerms) {
+      const posting = this.#index.postingOf(term, agent);
+      if (posting === undefined) continue;
+      const discount = corrected ? TYPO_DISCOUNT : 1;
+      const weight = posting.weight * discount;
+      matchedIdf += this.#index.idf.get(term)! * discount;
+      byField[posting.field] = (byField[posting.field] ?? 0) + weight;
+      terms.push({ word, field: posting.field, weight });
+    }
+    if (match !== undefined) byField.examples = (byField.examples ?? 0) + EXAMPLE_WEIGHT * match.similarity * requestIdf;
+    return { agent, score, matchedIdf, byField, terms, example: match?.example };
   }
-  const ranked = [...byAgent.values()].sort((a, b) => b.score - a.score || a.agent - b.agent);
-  return { ranked, requestIdf };
 }

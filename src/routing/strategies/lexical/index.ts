@@ -3,10 +3,10 @@ import type { Candidate, PreparedStrategy, ScoringStrategy, StrategyInput } from
 import { AgentIndex, type Field } from './agent-index.ts';
 import { confidence, confidenceFeatures } from './confidence.ts';
 import { ExampleIndex } from './example-index.ts';
-import { collectEvidence, type Evidence } from './evidence.ts';
+import { EvidenceCollector, type Evidence } from './evidence.ts';
 
-/** Only the best few candidates get their own calibrated confidence; the rest cannot be recommended. */
-const CALIBRATED = 10;
+/** Candidates returned: no request may ask for more than 10 recommendations. */
+const CANDIDATES = 10;
 /** How far recorded outcomes move a confidence: ±0.05 between a 0 % and a 100 % success rate. */
 const HISTORY_WEIGHT = 0.1;
 
@@ -52,17 +52,14 @@ export const lexical: ScoringStrategy = {
     'Field-weighted BM25F over names, triggers, descriptions, capabilities and definitions, nearest examples, typo tolerance and a calibrated no-match',
   prepare(registry: Registry): PreparedStrategy {
     const index = new AgentIndex(registry.agents);
-    const examples = new ExampleIndex(registry.agents);
+    const collector = new EvidenceCollector(index, new ExampleIndex(registry.agents), registry.agents.length);
     return {
       rank(input: StrategyInput): Candidate[] {
-        const { ranked, requestIdf } = collectEvidence(input.text, index, examples);
+        const { ranked, requestIdf } = collector.collect(input.text, CANDIDATES);
         const candidates = ranked.map((evidence, position): Candidate => {
           const agent = registry.agents[evidence.agent];
           const rival = position === 0 ? (ranked[1]?.score ?? 0) : ranked[0].score;
-          const calibrated =
-            position < CALIBRATED
-              ? confidence(confidenceFeatures(evidence, rival, requestIdf))
-              : 0;
+          const calibrated = confidence(confidenceFeatures(evidence, rival, requestIdf));
           const historical = input.historical(agent.name) ?? 0.5;
           const total = Math.min(1, Math.max(0, calibrated + HISTORY_WEIGHT * (historical - 0.5)));
           const trigger = share(evidence, TRIGGER_FIELDS);
@@ -75,8 +72,13 @@ export const lexical: ScoringStrategy = {
               capability: share(evidence, ['capabilities']),
               historical,
             },
-            reason: reasonFor(evidence),
-            explanation: explanationFor(agent.name, total, trigger, evidence),
+            // Text is built only for the few candidates a caller reads.
+            get reason() {
+              return reasonFor(evidence);
+            },
+            get explanation() {
+              return explanationFor(agent.name, total, trigger, evidence);
+            },
           };
         });
         // Calibration can reorder close candidates; the contract is best total first (sort is stable).
