@@ -1,5 +1,5 @@
 import type { Registry, RegistryIssue } from './registry/agent.ts';
-import { loadRegistry } from './registry/load.ts';
+import { loadRegistry, type LoadOptions } from './registry/load.ts';
 import { Router, type RouterOptions } from './routing/router.ts';
 import { SwitchboardError } from './errors.ts';
 
@@ -15,10 +15,10 @@ export interface OpenedRouter {
  */
 export async function openRouter(
   paths: string[],
-  options: RouterOptions & { onIssue?: (issue: RegistryIssue) => void } = {},
+  options: RouterOptions & LoadOptions & { onIssue?: (issue: RegistryIssue) => void } = {},
 ): Promise<OpenedRouter> {
   const started = performance.now();
-  const registry = await loadRegistry(paths);
+  const registry = await loadRegistry(paths, options);
   for (const issue of registry.issues) options.onIssue?.(issue);
   if (registry.agents.length === 0) {
     const errors = registry.issues.filter((issue) => issue.severity === 'error').length;

@@ -1,15 +1,14 @@
 import { toSwitchboardError } from '../errors.ts';
-import { runBench } from './commands/bench.ts';
-import { runEval } from './commands/eval.ts';
-import { runRegistry } from './commands/registry.ts';
-import { runRoute } from './commands/route.ts';
 import { HELP } from './help.ts';
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  route: runRoute,
-  registry: runRegistry,
-  eval: runEval,
-  bench: runBench,
+type Command = (args: string[]) => Promise<number>;
+
+/** Each command loads only its own modules: a one-shot `route` must not pay for `bench`. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  route: async () => (await import('./commands/route.ts')).runRoute,
+  registry: async () => (await import('./commands/registry.ts')).runRegistry,
+  eval: async () => (await import('./commands/eval.ts')).runEval,
+  bench: async () => (await import('./commands/bench.ts')).runBench,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -18,8 +17,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP.main);
     return 0;
   }
-  const run = COMMANDS[command];
-  if (run === undefined) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (load === undefined) {
     process.stderr.write(`switchboard: unknown command '${command}'\n\n${HELP.main}`);
     return 2;
   }
@@ -27,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP[command as keyof typeof HELP] ?? HELP.main);
     return 0;
   }
-  return run(args);
+  return (await load())(args);
 }
 
 try {

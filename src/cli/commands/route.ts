@@ -66,7 +66,7 @@ export async function runRoute(args: string[]): Promise<number> {
       min_confidence: parseNumber(values['min-confidence'], '--min-confidence'),
     },
   };
-  const { router } = await openRouter(registryPaths(values.registry), { cache: false, onIssue: printIssue });
+  const { router } = await openRouter(registryPaths(values.registry), { cache: false, parseCache: true, onIssue: (issue) => issue.severity === 'error' && printIssue(issue) });
   const result = router.route(request);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -25,6 +25,21 @@ const FIELDS = Object.keys(FIELD_WEIGHTS) as Field[];
 const K1 = 4;
 const B = 0.5;
 
+/**
+ * Only the start of a definition's body is indexed: it states the agent's job, while the
+ * long tail (workflows, templates, checklists) adds noise and index-building time.
+ */
+const BODY_WORDS = 1000;
+
+function firstWords(text: string, count: number): string {
+  let at = -1;
+  for (let i = 0; i < count; i++) {
+    at = text.indexOf(' ', at + 1);
+    if (at < 0) return text;
+  }
+  return text.slice(0, at);
+}
+
 function fieldTexts(agent: Agent): Record<Field, readonly string[]> {
   return {
     name: [agent.name.replace(/^agent-/, '')],
@@ -35,7 +50,7 @@ function fieldTexts(agent: Agent): Record<Field, readonly string[]> {
     capabilities: agent.capabilities,
     domain: [agent.domain === 'general' ? '' : agent.domain],
     examples: agent.examples,
-    body: [agent.body],
+    body: [firstWords(agent.body, BODY_WORDS)],
   };
 }
 
