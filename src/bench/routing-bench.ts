@@ -1,4 +1,5 @@
 import { Router } from '../routing/router.ts';
+import { SwitchboardError } from '../errors.ts';
 import { loadRegistry } from '../registry/load.ts';
 
 export interface RegistryBench {
@@ -40,6 +41,9 @@ export async function benchRegistry(
 ): Promise<RegistryBench> {
   const loadStarted = performance.now();
   const registry = await loadRegistry(paths);
+  if (registry.agents.length === 0) {
+    throw new SwitchboardError('NO_AGENTS_AVAILABLE', `no agents loaded from ${paths.join(', ')}: nothing to measure`);
+  }
   const router = new Router(registry, { defaultStrategy: strategy, cache: { maxEntries: 100_000, ttlMs: 3_600_000 } });
   const loadMs = performance.now() - loadStarted;
   const uncached = new Router(registry, { defaultStrategy: strategy, cache: false });

@@ -48,7 +48,12 @@ function parseWhole(text: string): unknown {
 
 /** Reads a JSONL set, or the golden corpus JSON (`{"entries": […]}`) as a set. */
 export async function readLabelledSet(file: string): Promise<LabelledRequest[]> {
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new SwitchboardError('USAGE', `cannot read set ${file}: ${(error as Error).message}`);
+  }
   const whole = parseWhole(text) as Partial<GoldenCorpus> | undefined;
   if (whole !== undefined && Array.isArray(whole.entries)) return fromGoldenCorpus(whole as GoldenCorpus);
   const rows: LabelledRequest[] = [];

@@ -82,11 +82,21 @@ export function normaliseRequest(request: RoutingRequest): NormalisedRequest {
   };
 }
 
-/** The cache key of SPEC §2: normalised request + context + options + registry version. */
+/**
+ * The cache key of SPEC §2: normalised request + context + options + registry version.
+ * JSON-encoded, so no value can forge a separator and collide with another request.
+ */
 export function cacheKey(request: NormalisedRequest, strategy: string, registryVersion: string, historyVersion: string): string {
   const context = Object.keys(request.context)
     .sort()
-    .map((key) => `${key}=${request.context[key]}`)
-    .join('&');
-  return `${registryVersion}|${historyVersion}|${strategy}|${request.maxRecommendations}|${request.minConfidence}|${context}|${request.text}`;
+    .map((key) => [key, request.context[key]]);
+  return JSON.stringify([
+    registryVersion,
+    historyVersion,
+    strategy,
+    request.maxRecommendations,
+    request.minConfidence,
+    context,
+    request.text,
+  ]);
 }

@@ -29,6 +29,16 @@ function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
+function deepFreeze(result: RoutingResult): void {
+  for (const recommendation of result.recommendations) {
+    Object.freeze(recommendation.confidence);
+    Object.freeze(recommendation);
+  }
+  Object.freeze(result.recommendations);
+  Object.freeze(result.routing_metadata);
+  Object.freeze(result);
+}
+
 function toRecommendation(candidate: Candidate): Recommendation {
   const { agent, score } = candidate;
   return {
@@ -77,7 +87,10 @@ export class Router {
     return this.#cache?.stats() ?? { hits: 0, misses: 0, size: 0 };
   }
 
-  /** Decides one request (SPEC §2). Throws SwitchboardError INVALID_REQUEST / UNKNOWN_STRATEGY. */
+  /**
+   * Decides one request (SPEC §2). The result is deeply frozen: cached decisions are shared.
+   * Throws SwitchboardError INVALID_REQUEST / UNKNOWN_STRATEGY.
+   */
   route(request: RoutingRequest): RoutingResult {
     const started = performance.now();
     const normalised = normaliseRequest(request);
@@ -86,14 +99,15 @@ export class Router {
     const key = this.#cache && cacheKey(normalised, strategy, this.registry.version, this.#history.version);
     const cached = key === undefined ? undefined : this.#cache!.get(key);
     if (cached !== undefined) {
-      return {
+      return Object.freeze({
         ...cached,
-        routing_metadata: { ...cached.routing_metadata, cache_hit: true, routing_time_ms: performance.now() - started },
-      };
+        routing_metadata: Object.freeze({ ...cached.routing_metadata, cache_hit: true, routing_time_ms: performance.now() - started }),
+      });
     }
     const result = this.#decide(normalised, strategy, prepared);
     result.routing_metadata.routing_time_ms = performance.now() - started;
-    if (key !== undefined) this.#cache!.set(key, Object.freeze(result));
+    deepFreeze(result);
+    if (key !== undefined) this.#cache!.set(key, result);
     return result;
   }
 

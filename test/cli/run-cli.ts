@@ -21,7 +21,8 @@ export interface CliRun {
  * registry (pass `env` to set it).
  */
 export function cli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
-  const env = { ...process.env, ...options.env };
+  // Parse caches go to a test folder, never the user's ~/.cache.
+  const env: NodeJS.ProcessEnv = { ...process.env, SWITCHBOARD_CACHE_DIR: path.join(os.tmpdir(), 'switchboard-test-cache'), ...options.env };
   if (options.env?.SWITCHBOARD_REGISTRY === undefined) delete env.SWITCHBOARD_REGISTRY;
   return new Promise((resolve, reject) => {
     execFile(BIN, args, { cwd: options.cwd ?? ROOT, env, maxBuffer: 64 * 2 ** 20, timeout: 120_000 }, (error, stdout, stderr) => {
@@ -46,3 +47,6 @@ export async function tempDir(t: TestContext): Promise<string> {
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Spawns to run at once: more than the CPUs only slows every one of them down. */
+export const CONCURRENCY = Math.max(2, os.availableParallelism());

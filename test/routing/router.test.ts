@@ -341,7 +341,6 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
 
       test(
         'context values holding the key separators do not collide with other requests',
-        { todo: 'cacheKey (src/routing/request.ts:86-91) joins context as k=v&k=v and fields with |, unescaped' },
         () => {
           const r = router();
           r.route({ user_request: 'do a security review', context: { domain: 'security&previous_agent=agent-commit' } });
@@ -355,7 +354,6 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
 
       test(
         'mutating a returned decision does not change later cached decisions',
-        { todo: 'router.ts:96 freezes only the top level and hits (88-92) share its recommendations array' },
         () => {
           const r = router();
           const first = r.route({ user_request: COMMIT_REQUEST });
