@@ -27,6 +27,6 @@ export async function openRouter(
       `no agents loaded from ${paths.join(', ')}${errors > 0 ? ` (${errors} errors)` : ''}`,
     );
   }
-  const router = new Router(registry, options);
+  const router = await Router.create(registry, options);
   return { router, registry, loadMs: performance.now() - started };
 }

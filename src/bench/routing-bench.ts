@@ -1,4 +1,5 @@
 import { Router } from '../routing/router.ts';
+import type { StrategyServices } from '../routing/strategy.ts';
 import { SwitchboardError } from '../errors.ts';
 import { loadRegistry } from '../registry/load.ts';
 
@@ -17,12 +18,12 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 }
 
-function timeEach(requests: readonly string[], rounds: number, decide: (text: string, i: number) => void): Float64Array {
+async function timeEach(requests: readonly string[], rounds: number, router: Router): Promise<Float64Array> {
   const samples = new Float64Array(requests.length * rounds);
   for (let i = 0; i < samples.length; i++) {
     const text = requests[i % requests.length];
     const started = performance.now();
-    decide(text, i);
+    await router.route({ user_request: text });
     samples[i] = (performance.now() - started) * 1000;
   }
   return samples.sort();
@@ -37,6 +38,7 @@ export async function benchRegistry(
   paths: string[],
   requests: readonly string[],
   strategy: string,
+  services: StrategyServices = {},
   minSamples = 3000,
 ): Promise<RegistryBench> {
   const loadStarted = performance.now();
@@ -44,21 +46,21 @@ export async function benchRegistry(
   if (registry.agents.length === 0) {
     throw new SwitchboardError('NO_AGENTS_AVAILABLE', `no agents loaded from ${paths.join(', ')}: nothing to measure`);
   }
-  const router = new Router(registry, { defaultStrategy: strategy, cache: { maxEntries: 100_000, ttlMs: 3_600_000 } });
+  const router = await Router.create(registry, { ...services, defaultStrategy: strategy, cache: { maxEntries: 100_000, ttlMs: 3_600_000 } });
   const loadMs = performance.now() - loadStarted;
-  const uncached = new Router(registry, { defaultStrategy: strategy, cache: false });
+  const uncached = await Router.create(registry, { ...services, defaultStrategy: strategy, cache: false });
   const rounds = Math.max(1, Math.ceil(minSamples / requests.length));
 
   // Warm the JIT until the hot path is optimised: half a second or 2,000 decisions.
   const warmStarted = performance.now();
-  for (let i = 0; i < 2000 && performance.now() - warmStarted < 500; i++) uncached.route({ user_request: requests[i % requests.length] });
-  const misses = timeEach(requests, rounds, (text) => uncached.route({ user_request: text }));
-  for (const text of requests) router.route({ user_request: text });
-  const hits = timeEach(requests, rounds, (text) => router.route({ user_request: text }));
+  for (let i = 0; i < 2000 && performance.now() - warmStarted < 500; i++) await uncached.route({ user_request: requests[i % requests.length] });
+  const misses = await timeEach(requests, rounds, uncached);
+  for (const text of requests) await router.route({ user_request: text });
+  const hits = await timeEach(requests, rounds, router);
 
   let decisions = 0;
   const started = performance.now();
-  while (performance.now() - started < 1000) uncached.route({ user_request: requests[decisions++ % requests.length] });
+  while (performance.now() - started < 1000) await uncached.route({ user_request: requests[decisions++ % requests.length] });
   const seconds = (performance.now() - started) / 1000;
 
   return {

@@ -35,7 +35,7 @@ const ratio = (part: number, whole: number): number => (whole === 0 ? 1 : part /
  * `expected`, or when `expected` is empty and the router answered no match. top-3 asks
  * whether an expected agent is among the first three of the strategy's full ranking.
  */
-export function evaluate(router: Router, rows: readonly LabelledRequest[], strategy?: string): EvalDetail {
+export async function evaluate(router: Router, rows: readonly LabelledRequest[], strategy?: string): Promise<EvalDetail> {
   const options = { routing_strategy: strategy };
   let top1 = 0;
   let top3 = 0;
@@ -47,14 +47,14 @@ export function evaluate(router: Router, rows: readonly LabelledRequest[], strat
   const allMisses: EvalMiss[] = [];
 
   for (const row of rows) {
-    const result = router.route({ user_request: row.request, options });
+    const result = await router.route({ user_request: row.request, options });
     const got = result.selected_agent;
     const wantsNoMatch = row.expected.length === 0;
     const right = wantsNoMatch ? got === null : got !== null && row.expected.includes(got);
     const ranked =
       result.routing_policy === 'explicit_request'
         ? [got]
-        : router.rank({ user_request: row.request, options }).slice(0, 3).map((c) => c.agent.name);
+        : (await router.rank({ user_request: row.request, options })).slice(0, 3).map((c) => c.agent.name);
     const inTop3 = wantsNoMatch ? right : ranked.some((name) => name !== null && row.expected.includes(name));
 
     if (right) top1++;

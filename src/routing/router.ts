@@ -4,7 +4,7 @@ import { SwitchboardError } from '../errors.ts';
 import { LruTtlCache, type CacheStats } from './cache.ts';
 import { findExplicitAgent } from './explicit.ts';
 import { cacheKey, normaliseRequest, type NormalisedRequest } from './request.ts';
-import type { Candidate, HistoricalScores, PreparedStrategy, ScoringStrategy } from './strategy.ts';
+import type { Candidate, HistoricalScores, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from './strategy.ts';
 import { BUILTIN_STRATEGIES, DEFAULT_STRATEGY } from './strategies/index.ts';
 
 /** Recorded outcomes as seen by one decision; a new version invalidates cached decisions. */
@@ -13,7 +13,7 @@ export interface HistorySnapshot {
   readonly score: HistoricalScores;
 }
 
-export interface RouterOptions {
+export interface RouterOptions extends StrategyServices {
   readonly defaultStrategy?: string;
   readonly strategies?: ReadonlyMap<string, ScoringStrategy>;
   /** `false` disables caching. Defaults: 10,000 entries, 5 minutes. */
@@ -65,18 +65,26 @@ export class Router {
   readonly registry: Registry;
   readonly defaultStrategy: string;
   readonly #strategies: ReadonlyMap<string, ScoringStrategy>;
-  readonly #prepared = new Map<string, PreparedStrategy>();
+  readonly #prepared = new Map<string, Promise<PreparedStrategy>>();
+  readonly #services: StrategyServices;
   readonly #cache: LruTtlCache<RoutingResult> | undefined;
   readonly #history: HistorySnapshot;
 
-  constructor(registry: Registry, options: RouterOptions = {}) {
+  /** Builds a router and prepares its default strategy (other strategies on first use). */
+  static async create(registry: Registry, options: RouterOptions = {}): Promise<Router> {
+    const router = new Router(registry, options);
+    await router.#prepare(router.defaultStrategy);
+    return router;
+  }
+
+  private constructor(registry: Registry, options: RouterOptions) {
     this.registry = registry;
+    this.#services = { encoder: options.encoder, embedPassages: options.embedPassages };
     this.#strategies = options.strategies ?? BUILTIN_STRATEGIES;
     this.defaultStrategy = options.defaultStrategy ?? DEFAULT_STRATEGY;
     this.#history = options.history ?? NO_HISTORY;
     const cache = options.cache ?? { maxEntries: 10_000, ttlMs: 300_000 };
     this.#cache = cache === false ? undefined : new LruTtlCache(cache.maxEntries, cache.ttlMs, options.now);
-    this.#prepare(this.defaultStrategy);
   }
 
   get strategyNames(): string[] {
@@ -91,11 +99,11 @@ export class Router {
    * Decides one request (SPEC §2). The result is deeply frozen: cached decisions are shared.
    * Throws SwitchboardError INVALID_REQUEST / UNKNOWN_STRATEGY.
    */
-  route(request: RoutingRequest): RoutingResult {
+  async route(request: RoutingRequest): Promise<RoutingResult> {
     const started = performance.now();
     const normalised = normaliseRequest(request);
     const strategy = normalised.strategy ?? this.defaultStrategy;
-    const prepared = this.#prepare(strategy);
+    const prepared = await this.#prepare(strategy);
     const key = this.#cache && cacheKey(normalised, strategy, this.registry.version, this.#history.version);
     const cached = key === undefined ? undefined : this.#cache!.get(key);
     if (cached !== undefined) {
@@ -104,7 +112,7 @@ export class Router {
         routing_metadata: Object.freeze({ ...cached.routing_metadata, cache_hit: true, routing_time_ms: performance.now() - started }),
       });
     }
-    const result = this.#decide(normalised, strategy, prepared);
+    const result = await this.#decide(normalised, strategy, prepared);
     result.routing_metadata.routing_time_ms = performance.now() - started;
     deepFreeze(result);
     if (key !== undefined) this.#cache!.set(key, result);
@@ -112,28 +120,39 @@ export class Router {
   }
 
   /** The strategy's full ranking, before threshold and cut: for evaluation and explanation. */
-  rank(request: RoutingRequest): Candidate[] {
+  async rank(request: RoutingRequest): Promise<Candidate[]> {
     const normalised = normaliseRequest(request);
-    const prepared = this.#prepare(normalised.strategy ?? this.defaultStrategy);
-    return prepared.rank({ text: normalised.text, context: normalised.context, historical: this.#history.score });
+    const strategy = normalised.strategy ?? this.defaultStrategy;
+    const prepared = await this.#prepare(strategy);
+    return prepared.rank(await this.#input(normalised, strategy));
   }
 
-  #prepare(name: string): PreparedStrategy {
+  #prepare(name: string): Promise<PreparedStrategy> {
     let prepared = this.#prepared.get(name);
     if (prepared !== undefined) return prepared;
     const strategy = this.#strategies.get(name);
     if (strategy === undefined) {
-      throw new SwitchboardError(
-        'UNKNOWN_STRATEGY',
-        `unknown routing_strategy '${name}'; known: ${this.strategyNames.join(', ')}`,
+      return Promise.reject(
+        new SwitchboardError('UNKNOWN_STRATEGY', `unknown routing_strategy '${name}'; known: ${this.strategyNames.join(', ')}`),
       );
     }
-    prepared = strategy.prepare(this.registry);
+    prepared = Promise.resolve(strategy.prepare(this.registry, this.#services));
+    // A failed preparation is not cached: the next request tries again.
+    prepared.catch(() => this.#prepared.delete(name));
     this.#prepared.set(name, prepared);
     return prepared;
   }
 
-  #decide(request: NormalisedRequest, strategy: string, prepared: PreparedStrategy): RoutingResult {
+  /** What a strategy sees; the request is embedded once, and only for strategies that use it. */
+  async #input(request: NormalisedRequest, strategy: string): Promise<StrategyInput> {
+    const input = { text: request.text, context: request.context, historical: this.#history.score };
+    if (!this.#strategies.get(strategy)?.usesEmbeddings) return input;
+    const encoder = this.#services.encoder;
+    if (encoder === undefined) throw new SwitchboardError('SERVICE_UNAVAILABLE', `strategy '${strategy}' needs a sentence encoder`);
+    return { ...input, embedding: await encoder.embedQuery(request.text) };
+  }
+
+  async #decide(request: NormalisedRequest, strategy: string, prepared: PreparedStrategy): Promise<RoutingResult> {
     const metadata = {
       routing_time_ms: 0,
       cache_hit: false,
@@ -156,7 +175,7 @@ export class Router {
         routing_metadata: { ...metadata, candidates_evaluated: 1 },
       };
     }
-    const candidates = prepared.rank({ text: request.text, context: request.context, historical: this.#history.score });
+    const candidates = prepared.rank(await this.#input(request, strategy));
     const recommendations: Recommendation[] = [];
     for (const candidate of candidates) {
       if (recommendations.length === request.maxRecommendations) break;

@@ -23,10 +23,34 @@ export interface Candidate {
 export type HistoricalScores = (agentName: string) => number | undefined;
 
 export interface StrategyInput {
-  /** The request as given (validated, 1..10,000 chars). */
+  /** The request, validated and normalised (lowercased, whitespace collapsed). */
   readonly text: string;
   readonly context: RoutingContext;
   readonly historical: HistoricalScores;
+  /** The request's sentence embedding, present when the strategy `usesEmbeddings`. */
+  readonly embedding?: Float32Array;
+}
+
+/**
+ * A sentence encoder, as the routing core needs it (the ONNX implementation lives in
+ * src/embedding). Vectors are L2-normalised; the same text always gives the same vector.
+ */
+export interface TextEncoder {
+  /** Model name: part of every cache key of vectors. */
+  readonly model: string;
+  readonly dimension: number;
+  embedQuery(text: string): Promise<Float32Array>;
+  embedPassage(text: string): Promise<Float32Array>;
+}
+
+/** What a strategy may use besides the registry, injected by whoever builds the router. */
+export interface StrategyServices {
+  readonly encoder?: TextEncoder;
+  /**
+   * Embeds many agent-side texts as one row-major `texts.length × dimension` matrix, from a
+   * disk cache keyed by `key` (a registry version) and the model when it can.
+   */
+  readonly embedPassages?: (texts: readonly string[], key: string) => Promise<Float32Array>;
 }
 
 /** A strategy bound to one registry version: all indexing is done, scoring is pure. */
@@ -44,6 +68,8 @@ export interface ScoringStrategy {
   /** Stable name, selectable as `routing_strategy`. */
   readonly name: string;
   readonly description: string;
+  /** rank() needs the request's embedding; the router computes it once per decision. */
+  readonly usesEmbeddings?: boolean;
   /** Index a registry once; called once per registry version. */
-  prepare(registry: Registry): PreparedStrategy;
+  prepare(registry: Registry, services: StrategyServices): PreparedStrategy | Promise<PreparedStrategy>;
 }

@@ -15,7 +15,7 @@ const REGISTRY = `agents:
 test('benchRegistry measures load, miss, hit and throughput for one registry (values only, never timings)', async (t) => {
   const file = await put(await tempDir(t), 'agents.yaml', REGISTRY);
   const requests = ['write a commit message', 'deploy the helm chart to kubernetes', 'bake some bread'];
-  const result = await benchRegistry('tiny', [file], requests, 'enhanced_fuzzy_matching', 30);
+  const result = await benchRegistry('tiny', [file], requests, 'enhanced_fuzzy_matching', {}, 30);
   assert.deepEqual(Object.keys(result).sort(), [
     'agents',
     'decisions_per_s',
@@ -38,5 +38,5 @@ test('benchRegistry measures load, miss, hit and throughput for one registry (va
 
 test('benchRegistry rejects an unknown strategy', async (t) => {
   const file = await put(await tempDir(t), 'agents.yaml', REGISTRY);
-  await assert.rejects(benchRegistry('tiny', [file], ['x'], 'no_such_strategy', 1), { code: 'UNKNOWN_STRATEGY' });
+  await assert.rejects(benchRegistry('tiny', [file], ['x'], 'no_such_strategy', {}, 1), { code: 'UNKNOWN_STRATEGY' });
 });

@@ -122,7 +122,7 @@ describe('switchboard route', { concurrency: CONCURRENCY }, () => {
       assert.equal(run.status, 0, run.stderr);
       const fromCli = JSON.parse(run.stdout) as RoutingResult;
       const { router } = await openRouter([registry], { cache: false });
-      const inProcess = router.route({
+      const inProcess = await router.route({
         user_request: 'commit and review the pr',
         context: { domain: 'version_control', current_file: 'src/app.ts' },
         options: { routing_strategy: 'enhanced_fuzzy_matching', max_recommendations: 2, min_confidence: 0.1 },

@@ -59,41 +59,41 @@ const ROWS: LabelledRequest[] = [
   row('7', 'review it', ['agent-review', 'agent-commit'], 'multi'), // either agent is accepted
 ];
 
-function router(): Router {
+function router(): Promise<Router> {
   const strategies = new Map([
     ['scripted', scripted('scripted', SCRIPT)],
     ['empty', scripted('empty', {})],
   ]);
-  return new Router(registry, { strategies, defaultStrategy: 'scripted', cache: false });
+  return Router.create(registry, { strategies, defaultStrategy: 'scripted', cache: false });
 }
 
-test('top-1 counts rows whose decision is one of the expected agents', () => {
-  const { report } = evaluate(router(), ROWS);
+test('top-1 counts rows whose decision is one of the expected agents', async () => {
+  const { report } = await evaluate(await router(), ROWS);
   // right: 1 (commit), 4 (no match), 6 (explicit), 7 (commit accepted); wrong: 2, 3, 5
   assert.equal(report.n, 7);
   assert.equal(report.top1, 4 / 7);
 });
 
-test('top-3 looks at the first three of the full ranking, below the threshold too', () => {
-  const { report } = evaluate(router(), ROWS);
+test('top-3 looks at the first three of the full ranking, below the threshold too', async () => {
+  const { report } = await evaluate(await router(), ROWS);
   // top-3 adds row 2 (review is 3rd); row 3's deploy is 4th; row 5 wanted no match and got one
   assert.equal(report.top3, 5 / 7);
 });
 
-test('no-match precision and recall count the rows where no agent fits', () => {
-  const { report } = evaluate(router(), ROWS);
+test('no-match precision and recall count the rows where no agent fits', async () => {
+  const { report } = await evaluate(await router(), ROWS);
   // said no match: rows 3 and 4 (one right); wanted no match: rows 4 and 5 (one found)
   assert.deepEqual(report.no_match, { precision: 1 / 2, recall: 1 / 2 });
 });
 
-test('by_kind gives each kind its top-1 rate, kinds in alphabetical order', () => {
-  const { report } = evaluate(router(), ROWS);
+test('by_kind gives each kind its top-1 rate, kinds in alphabetical order', async () => {
+  const { report } = await evaluate(await router(), ROWS);
   assert.deepEqual(report.by_kind, { direct: 1, explicit: 1, multi: 1, oos: 1 / 2, paraphrase: 0, terse: 0 });
   assert.deepEqual(Object.keys(report.by_kind), ['direct', 'explicit', 'multi', 'oos', 'paraphrase', 'terse']);
 });
 
-test('each miss records what was expected, what was chosen and with what confidence', () => {
-  const { report, allMisses } = evaluate(router(), ROWS);
+test('each miss records what was expected, what was chosen and with what confidence', async () => {
+  const { report, allMisses } = await evaluate(await router(), ROWS);
   assert.deepEqual(report.misses, [
     { id: '2', kind: 'paraphrase', request: 'review it', expected: ['agent-review'], got: 'agent-commit', confidence: 0.8 },
     { id: '3', kind: 'terse', request: 'ship it', expected: ['agent-deploy'], got: null, confidence: 0 },
@@ -102,8 +102,8 @@ test('each miss records what was expected, what was chosen and with what confide
   assert.deepEqual(allMisses, report.misses);
 });
 
-test('the confusion table counts expected → chosen, with (no match) for either side', () => {
-  const { confusion } = evaluate(router(), ROWS);
+test('the confusion table counts expected → chosen, with (no match) for either side', async () => {
+  const { confusion } = await evaluate(await router(), ROWS);
   assert.deepEqual(
     [...confusion].map(([expected, byGot]) => [expected, Object.fromEntries(byGot)]),
     [
@@ -114,31 +114,31 @@ test('the confusion table counts expected → chosen, with (no match) for either
   );
 });
 
-test('the report lists at most 20 misses, the detail keeps them all', () => {
+test('the report lists at most 20 misses, the detail keeps them all', async () => {
   const rows = Array.from({ length: 25 }, (_, i) => row(`m${i}`, 'ship it', ['agent-deploy'], 'terse'));
-  const { report, allMisses } = evaluate(router(), rows);
+  const { report, allMisses } = await evaluate(await router(), rows);
   assert.equal(report.misses.length, 20);
   assert.equal(allMisses.length, 25);
   assert.deepEqual(report.misses.map((miss) => miss.id), rows.slice(0, 20).map((r) => r.id));
 });
 
-test('every rate is in 0..1 and the report is plain JSON', () => {
-  const { report } = evaluate(router(), ROWS);
+test('every rate is in 0..1 and the report is plain JSON', async () => {
+  const { report } = await evaluate(await router(), ROWS);
   for (const rate of [report.top1, report.top3, report.no_match.precision, report.no_match.recall, ...Object.values(report.by_kind)]) {
     assert.ok(rate >= 0 && rate <= 1, String(rate));
   }
   assert.deepEqual(JSON.parse(JSON.stringify(report)), report);
 });
 
-test('a strategy named in the call is evaluated instead of the router default', () => {
-  const { report } = evaluate(router(), ROWS, 'empty');
+test('a strategy named in the call is evaluated instead of the router default', async () => {
+  const { report } = await evaluate(await router(), ROWS, 'empty');
   // the empty strategy answers no match everywhere but to the explicit request
   assert.equal(report.top1, 3 / 7);
   assert.deepEqual(report.no_match, { precision: 2 / 6, recall: 1 });
 });
 
-test('an explicit request counts in top-3 as its named agent', () => {
-  const { report } = evaluate(router(), [row('6', '@agent-deploy roll out v2', ['agent-deploy'], 'explicit')]);
+test('an explicit request counts in top-3 as its named agent', async () => {
+  const { report } = await evaluate(await router(), [row('6', '@agent-deploy roll out v2', ['agent-deploy'], 'explicit')]);
   assert.equal(report.top1, 1);
   assert.equal(report.top3, 1);
 });

@@ -77,24 +77,24 @@ function isCode(code: string, pattern?: RegExp) {
     error instanceof SwitchboardError && error.code === code && (pattern === undefined || pattern.test(error.message));
 }
 
-test('the built-in strategies include the default and the reference algorithm', () => {
+test('the built-in strategies include the default and the reference algorithm', async () => {
   assert.ok(BUILTIN_STRATEGIES.has(DEFAULT_STRATEGY));
   assert.ok(BUILTIN_STRATEGIES.has('enhanced_fuzzy_matching'));
-  assert.equal(new Router(registry).defaultStrategy, DEFAULT_STRATEGY);
+  assert.equal((await Router.create(registry)).defaultStrategy, DEFAULT_STRATEGY);
 });
 
 for (const strategy of BUILTIN_STRATEGIES.keys()) {
-  const router = (options: RouterOptions = {}) => new Router(registry, { defaultStrategy: strategy, ...options });
+  const router = (options: RouterOptions = {}) => Router.create(registry, { defaultStrategy: strategy, ...options });
 
   describe(`router contract: ${strategy}`, () => {
     describe('explicit requests', () => {
-      test('@name, "use name" and a leading agent- name select that agent with confidence 1.0', () => {
+      test('@name, "use name" and a leading agent- name select that agent with confidence 1.0', async () => {
         for (const text of [
           '@agent-kubernetes write a commit message',
           'use agent-kubernetes to write a commit message',
           'agent-kubernetes write a commit message',
         ]) {
-          const result = router().route({ user_request: text });
+          const result = await (await router()).route({ user_request: text });
           assert.equal(result.selected_agent, 'agent-kubernetes', text);
           assert.equal(result.routing_policy, 'explicit_request', text);
           assert.deepEqual(names(result), ['agent-kubernetes'], text);
@@ -104,8 +104,8 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         }
       });
 
-      test('an explicit request wins even at min_confidence 1 and max_recommendations 1', () => {
-        const result = router().route({
+      test('an explicit request wins even at min_confidence 1 and max_recommendations 1', async () => {
+        const result = await (await router()).route({
           user_request: '@agent-commit restart the kubernetes pods',
           options: { min_confidence: 1, max_recommendations: 1 },
         });
@@ -113,8 +113,8 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         assert.equal(result.routing_policy, 'explicit_request');
       });
 
-      test('an explicit request for an unknown agent falls through to scoring', () => {
-        const result = router().route({ user_request: `@agent-unknown ${COMMIT_REQUEST}` });
+      test('an explicit request for an unknown agent falls through to scoring', async () => {
+        const result = await (await router()).route({ user_request: `@agent-unknown ${COMMIT_REQUEST}` });
         assert.notEqual(result.routing_policy, 'explicit_request');
         assert.equal(result.selected_agent, 'agent-commit');
         assert.equal(result.routing_policy, 'trigger_match');
@@ -122,39 +122,39 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
     });
 
     describe('decisions', () => {
-      test('a request in one agent\'s words selects that agent', () => {
-        assert.equal(router().route({ user_request: COMMIT_REQUEST }).selected_agent, 'agent-commit');
-        assert.equal(router().route({ user_request: 'restart the kubernetes pods' }).selected_agent, 'agent-kubernetes');
+      test('a request in one agent\'s words selects that agent', async () => {
+        assert.equal((await (await router()).route({ user_request: COMMIT_REQUEST })).selected_agent, 'agent-commit');
+        assert.equal((await (await router()).route({ user_request: 'restart the kubernetes pods' })).selected_agent, 'agent-kubernetes');
       });
 
-      test('a selected agent is the first recommendation, and carries no no_match_reason', () => {
-        const result = router().route({ user_request: COMMIT_REQUEST });
+      test('a selected agent is the first recommendation, and carries no no_match_reason', async () => {
+        const result = await (await router()).route({ user_request: COMMIT_REQUEST });
         assert.equal(result.selected_agent, result.recommendations[0].agent_name);
         assert.equal(result.routing_policy, 'trigger_match');
         assert.equal('no_match_reason' in result, false);
       });
 
-      test('a request with no relevant words is an explicit no-match, never a silent default', () => {
-        const result = router().route({ user_request: IRRELEVANT_REQUEST });
+      test('a request with no relevant words is an explicit no-match, never a silent default', async () => {
+        const result = await (await router()).route({ user_request: IRRELEVANT_REQUEST });
         assert.equal(result.selected_agent, null);
         assert.equal(result.routing_policy, 'no_match');
         assert.ok(NO_MATCH_REASONS.includes(result.no_match_reason!), `reason ${result.no_match_reason}`);
         assert.deepEqual(result.recommendations, []);
       });
 
-      test('no candidate at all is reported as empty_candidates', () => {
-        const r = router();
+      test('no candidate at all is reported as empty_candidates', async () => {
+        const r = await router();
         const request = { user_request: IRRELEVANT_REQUEST, options: { min_confidence: 0 } };
-        assert.deepEqual(r.rank(request), [], 'precondition: nothing in the registry mentions bread');
-        assert.equal(r.route(request).no_match_reason, 'empty_candidates');
+        assert.deepEqual(await r.rank(request), [], 'precondition: nothing in the registry mentions bread');
+        assert.equal((await r.route(request)).no_match_reason, 'empty_candidates');
       });
 
-      test('candidates all below min_confidence are reported as no_candidate_above_threshold', () => {
-        const r = router();
+      test('candidates all below min_confidence are reported as no_candidate_above_threshold', async () => {
+        const r = await router();
         const request = { user_request: COMMIT_REQUEST, options: { min_confidence: 1 } };
-        assert.ok(r.rank(request).length > 0);
-        const result = r.route(request);
-        const perfect = r.rank(request).filter((c) => c.score.total >= 1).map((c) => c.agent.name);
+        assert.ok((await r.rank(request)).length > 0);
+        const result = await r.route(request);
+        const perfect = (await r.rank(request)).filter((c) => c.score.total >= 1).map((c) => c.agent.name);
         assert.deepEqual(names(result), perfect.slice(0, 5));
         if (perfect.length === 0) {
           assert.equal(result.selected_agent, null);
@@ -163,65 +163,65 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         }
       });
 
-      test('min_confidence 0 recommends every candidate with evidence, up to max_recommendations', () => {
-        const r = router();
+      test('min_confidence 0 recommends every candidate with evidence, up to max_recommendations', async () => {
+        const r = await router();
         const request = { user_request: REVIEW_REQUEST, options: { min_confidence: 0, max_recommendations: 10 } };
-        const ranked = r.rank(request).map((c) => c.agent.name);
+        const ranked = (await r.rank(request)).map((c) => c.agent.name);
         assert.ok(ranked.length >= 3, `precondition: several candidates, got ${ranked.join(', ')}`);
-        const result = r.route(request);
+        const result = await r.route(request);
         assert.deepEqual(names(result), ranked);
         assert.equal(result.selected_agent, ranked[0]);
       });
 
-      test('a candidate exactly at min_confidence is recommended', () => {
-        const r = router();
-        const [top] = r.rank({ user_request: COMMIT_REQUEST });
-        const result = r.route({ user_request: COMMIT_REQUEST, options: { min_confidence: top.score.total } });
+      test('a candidate exactly at min_confidence is recommended', async () => {
+        const r = await router();
+        const [top] = await r.rank({ user_request: COMMIT_REQUEST });
+        const result = await r.route({ user_request: COMMIT_REQUEST, options: { min_confidence: top.score.total } });
         assert.equal(result.selected_agent, top.agent.name);
       });
 
-      test('recommendations are the ranking filtered by min_confidence and cut at max_recommendations', () => {
-        const r = router();
+      test('recommendations are the ranking filtered by min_confidence and cut at max_recommendations', async () => {
+        const r = await router();
         for (const user_request of [COMMIT_REQUEST, REVIEW_REQUEST, IRRELEVANT_REQUEST]) {
           for (const options of [{}, { min_confidence: 0 }, { min_confidence: 0.3, max_recommendations: 2 }, { min_confidence: 0, max_recommendations: 1 }]) {
             const minimum = options.min_confidence ?? 0.5;
             const max = options.max_recommendations ?? 5;
-            const expected = r
-              .rank({ user_request })
+            const expected = (await r
+              .rank({ user_request }))
               .filter((c) => c.score.total >= minimum)
               .slice(0, max)
               .map((c) => c.agent.name);
-            assert.deepEqual(names(r.route({ user_request, options })), expected, `${user_request} ${JSON.stringify(options)}`);
+            assert.deepEqual(names(await r.route({ user_request, options })), expected, `${user_request} ${JSON.stringify(options)}`);
           }
         }
       });
 
-      test('max_recommendations cuts the list', () => {
-        const r = router();
+      test('max_recommendations cuts the list', async () => {
+        const r = await router();
         for (const max of [1, 2]) {
-          const result = r.route({ user_request: REVIEW_REQUEST, options: { min_confidence: 0, max_recommendations: max } });
+          const result = await r.route({ user_request: REVIEW_REQUEST, options: { min_confidence: 0, max_recommendations: max } });
           assert.equal(result.recommendations.length, max);
         }
       });
 
-      test('at most 5 recommendations by default', () => {
+      test('at most 5 recommendations by default', async () => {
         const many = registryOf(
           Array.from({ length: 8 }, (_, i) => ({ name: `agent-review-${i}`, triggers: ['code review'], description: 'Reviews code' })),
         );
-        const result = new Router(many, { defaultStrategy: strategy }).route({ user_request: 'code review please', options: { min_confidence: 0 } });
+        const result = await (await Router.create(many, { defaultStrategy: strategy })).route({ user_request: 'code review please', options: { min_confidence: 0 } });
         assert.equal(result.recommendations.length, 5);
       });
 
-      test('recommendations are sorted by total, best first', () => {
-        const result = router().route({ user_request: REVIEW_REQUEST, options: { min_confidence: 0, max_recommendations: 10 } });
+      test('recommendations are sorted by total, best first', async () => {
+        const result = await (await router()).route({ user_request: REVIEW_REQUEST, options: { min_confidence: 0, max_recommendations: 10 } });
         const totals = result.recommendations.map((r) => r.confidence.total);
         assert.deepEqual(totals, [...totals].sort((a, b) => b - a));
       });
     });
 
     describe('output shape', () => {
-      test('every recommendation carries the full breakdown in 0..1, a reason and its definition', () => {
-        const result = router().route({ user_request: REVIEW_REQUEST, options: { min_confidence: 0, max_recommendations: 10 } });
+      test('every recommendation carries the full breakdown in 0..1, a reason and its definition', async () => {
+        const result = await (await router()).route({ user_request: REVIEW_REQUEST, options: { min_confidence: 0, max_recommendations: 10 } });
         assert.ok(result.recommendations.length > 0);
         for (const recommendation of result.recommendations) {
           const agent = registry.byName.get(recommendation.agent_name);
@@ -240,8 +240,8 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         }
       });
 
-      test('routing_metadata names the registry version, the strategy, the candidates and the cache', () => {
-        const result = router().route({ user_request: COMMIT_REQUEST });
+      test('routing_metadata names the registry version, the strategy, the candidates and the cache', async () => {
+        const result = await (await router()).route({ user_request: COMMIT_REQUEST });
         const meta = result.routing_metadata;
         assert.deepEqual(Object.keys(meta).sort(), ['cache_hit', 'candidates_evaluated', 'registry_version', 'routing_strategy', 'routing_time_ms']);
         assert.equal(meta.registry_version, registry.version);
@@ -252,9 +252,9 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         assert.ok(Number.isFinite(meta.routing_time_ms) && meta.routing_time_ms >= 0);
       });
 
-      test('options.routing_strategy selects the strategy per request', () => {
+      test('options.routing_strategy selects the strategy per request', async () => {
         const other = [...BUILTIN_STRATEGIES.keys()].find((name) => name !== strategy)!;
-        const result = new Router(registry, { defaultStrategy: other }).route({
+        const result = await (await Router.create(registry, { defaultStrategy: other })).route({
           user_request: COMMIT_REQUEST,
           options: { routing_strategy: strategy },
         });
@@ -262,14 +262,14 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         assert.equal(result.selected_agent, 'agent-commit');
       });
 
-      test('the result is plain JSON: it survives a round trip unchanged', () => {
-        const result = router().route({ user_request: REVIEW_REQUEST, context: { domain: 'security' }, options: { min_confidence: 0 } });
+      test('the result is plain JSON: it survives a round trip unchanged', async () => {
+        const result = await (await router()).route({ user_request: REVIEW_REQUEST, context: { domain: 'security' }, options: { min_confidence: 0 } });
         assert.deepEqual(JSON.parse(JSON.stringify(result)), result);
       });
     });
 
     describe('determinism', () => {
-      test('the same request on two fresh routers gives the same result', () => {
+      test('the same request on two fresh routers gives the same result', async () => {
         const requests: RoutingRequest[] = [
           { user_request: COMMIT_REQUEST },
           { user_request: REVIEW_REQUEST, context: { domain: 'security', previous_agent: 'agent-commit' }, options: { min_confidence: 0 } },
@@ -277,53 +277,53 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
           { user_request: '@agent-kubernetes hello' },
         ];
         for (const request of requests) {
-          const first = router({ cache: false }).route(request);
-          const second = router({ cache: false }).route(request);
+          const first = await (await router({ cache: false })).route(request);
+          const second = await (await router({ cache: false })).route(request);
           assert.deepEqual(untimed(second), untimed(first), request.user_request);
         }
       });
 
-      test('the same request twice on one uncached router gives the same result', () => {
-        const r = router({ cache: false });
+      test('the same request twice on one uncached router gives the same result', async () => {
+        const r = await router({ cache: false });
         const request = { user_request: REVIEW_REQUEST, options: { min_confidence: 0 } };
-        assert.deepEqual(untimed(r.route(request)), untimed(r.route(request)));
+        assert.deepEqual(untimed(await r.route(request)), untimed(await r.route(request)));
       });
     });
 
     describe('cache', () => {
-      test('a repeated request is a cache hit with the same decision', () => {
-        const r = router();
-        const first = r.route({ user_request: COMMIT_REQUEST });
-        const second = r.route({ user_request: COMMIT_REQUEST });
+      test('a repeated request is a cache hit with the same decision', async () => {
+        const r = await router();
+        const first = await r.route({ user_request: COMMIT_REQUEST });
+        const second = await r.route({ user_request: COMMIT_REQUEST });
         assert.equal(first.routing_metadata.cache_hit, false);
         assert.equal(second.routing_metadata.cache_hit, true);
         assert.deepEqual(decision(second), decision(first));
       });
 
-      test('a request differing only in case and whitespace is a hit', () => {
-        const r = router();
-        r.route({ user_request: COMMIT_REQUEST });
-        assert.equal(r.route({ user_request: '  Write a   COMMIT\nmessage ' }).routing_metadata.cache_hit, true);
+      test('a request differing only in case and whitespace is a hit', async () => {
+        const r = await router();
+        await r.route({ user_request: COMMIT_REQUEST });
+        assert.equal((await r.route({ user_request: '  Write a   COMMIT\nmessage ' })).routing_metadata.cache_hit, true);
       });
 
-      test('a hit has the same decision as an uncached router', () => {
-        const r = router();
+      test('a hit has the same decision as an uncached router', async () => {
+        const r = await router();
         const request = { user_request: REVIEW_REQUEST, options: { min_confidence: 0 } };
-        r.route(request);
-        assert.deepEqual(decision(r.route(request)), decision(router({ cache: false }).route(request)));
+        await r.route(request);
+        assert.deepEqual(decision(await r.route(request)), decision(await (await router({ cache: false })).route(request)));
       });
 
-      test('context key order does not matter', () => {
-        const r = router();
-        r.route({ user_request: COMMIT_REQUEST, context: { domain: 'security', previous_agent: 'agent-commit' } });
-        const result = r.route({ user_request: COMMIT_REQUEST, context: { previous_agent: 'agent-commit', domain: 'security' } });
+      test('context key order does not matter', async () => {
+        const r = await router();
+        await r.route({ user_request: COMMIT_REQUEST, context: { domain: 'security', previous_agent: 'agent-commit' } });
+        const result = await r.route({ user_request: COMMIT_REQUEST, context: { previous_agent: 'agent-commit', domain: 'security' } });
         assert.equal(result.routing_metadata.cache_hit, true);
       });
 
-      test('a different context, options or strategy is a miss', () => {
-        const r = router();
+      test('a different context, options or strategy is a miss', async () => {
+        const r = await router();
         const base = { user_request: COMMIT_REQUEST, context: { domain: 'security' } };
-        r.route(base);
+        await r.route(base);
         const variants: RoutingRequest[] = [
           { ...base, context: { domain: 'version_control' } },
           { ...base, context: { domain: 'security', current_file: 'src/app.ts' } },
@@ -334,81 +334,81 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
           { ...base, user_request: `${COMMIT_REQUEST} now` },
         ];
         for (const variant of variants) {
-          assert.equal(r.route(variant).routing_metadata.cache_hit, false, JSON.stringify(variant));
+          assert.equal((await r.route(variant)).routing_metadata.cache_hit, false, JSON.stringify(variant));
         }
-        assert.equal(r.route(base).routing_metadata.cache_hit, true);
+        assert.equal((await r.route(base)).routing_metadata.cache_hit, true);
       });
 
       test(
         'context values holding the key separators do not collide with other requests',
-        () => {
-          const r = router();
-          r.route({ user_request: 'do a security review', context: { domain: 'security&previous_agent=agent-commit' } });
-          const other = r.route({ user_request: 'do a security review', context: { domain: 'security', previous_agent: 'agent-commit' } });
+        async () => {
+          const r = await router();
+          await r.route({ user_request: 'do a security review', context: { domain: 'security&previous_agent=agent-commit' } });
+          const other = await r.route({ user_request: 'do a security review', context: { domain: 'security', previous_agent: 'agent-commit' } });
           assert.equal(other.routing_metadata.cache_hit, false, 'a different context must not be served from the cache');
-          r.route({ user_request: 'bar', context: { domain: 'x|foo' } });
-          const text = r.route({ user_request: 'foo|bar', context: { domain: 'x' } });
+          await r.route({ user_request: 'bar', context: { domain: 'x|foo' } });
+          const text = await r.route({ user_request: 'foo|bar', context: { domain: 'x' } });
           assert.equal(text.routing_metadata.cache_hit, false, 'a different request text must not be served from the cache');
         },
       );
 
       test(
         'mutating a returned decision does not change later cached decisions',
-        () => {
-          const r = router();
-          const first = r.route({ user_request: COMMIT_REQUEST });
+        async () => {
+          const r = await router();
+          const first = await r.route({ user_request: COMMIT_REQUEST });
           try {
             (first.recommendations as unknown[]).length = 0;
           } catch {
             // a deeply frozen result is fine too
           }
-          const second = r.route({ user_request: COMMIT_REQUEST });
+          const second = await r.route({ user_request: COMMIT_REQUEST });
           assert.equal(second.routing_metadata.cache_hit, true);
           assert.deepEqual(names(second), ['agent-commit']);
         },
       );
 
-      test('an entry expires after its TTL', () => {
+      test('an entry expires after its TTL', async () => {
         let now = 1_000_000;
-        const r = router({ cache: { maxEntries: 100, ttlMs: 60_000 }, now: () => now });
-        r.route({ user_request: COMMIT_REQUEST });
+        const r = await router({ cache: { maxEntries: 100, ttlMs: 60_000 }, now: () => now });
+        await r.route({ user_request: COMMIT_REQUEST });
         now += 59_000;
-        assert.equal(r.route({ user_request: COMMIT_REQUEST }).routing_metadata.cache_hit, true);
+        assert.equal((await r.route({ user_request: COMMIT_REQUEST })).routing_metadata.cache_hit, true);
         now += 60_001;
-        const expired = r.route({ user_request: COMMIT_REQUEST });
+        const expired = await r.route({ user_request: COMMIT_REQUEST });
         assert.equal(expired.routing_metadata.cache_hit, false);
         assert.equal(expired.selected_agent, 'agent-commit');
-        assert.equal(r.route({ user_request: COMMIT_REQUEST }).routing_metadata.cache_hit, true, 'the fresh decision is cached again');
+        assert.equal((await r.route({ user_request: COMMIT_REQUEST })).routing_metadata.cache_hit, true, 'the fresh decision is cached again');
       });
 
-      test('the least recently used entry is evicted beyond maxEntries', () => {
-        const r = router({ cache: { maxEntries: 1, ttlMs: 60_000 } });
-        r.route({ user_request: COMMIT_REQUEST });
-        r.route({ user_request: REVIEW_REQUEST });
-        assert.equal(r.route({ user_request: COMMIT_REQUEST }).routing_metadata.cache_hit, false);
+      test('the least recently used entry is evicted beyond maxEntries', async () => {
+        const r = await router({ cache: { maxEntries: 1, ttlMs: 60_000 } });
+        await r.route({ user_request: COMMIT_REQUEST });
+        await r.route({ user_request: REVIEW_REQUEST });
+        assert.equal((await r.route({ user_request: COMMIT_REQUEST })).routing_metadata.cache_hit, false);
       });
 
-      test('cache: false never hits and counts nothing', () => {
-        const r = router({ cache: false });
-        for (let i = 0; i < 3; i++) assert.equal(r.route({ user_request: COMMIT_REQUEST }).routing_metadata.cache_hit, false);
+      test('cache: false never hits and counts nothing', async () => {
+        const r = await router({ cache: false });
+        for (let i = 0; i < 3; i++) assert.equal((await r.route({ user_request: COMMIT_REQUEST })).routing_metadata.cache_hit, false);
         assert.deepEqual(r.cacheStats(), { hits: 0, misses: 0, size: 0 });
       });
 
-      test('cacheStats counts hits, misses and entries', () => {
-        const r = router();
+      test('cacheStats counts hits, misses and entries', async () => {
+        const r = await router();
         assert.deepEqual(r.cacheStats(), { hits: 0, misses: 0, size: 0 });
-        r.route({ user_request: COMMIT_REQUEST });
-        r.route({ user_request: COMMIT_REQUEST });
-        r.route({ user_request: REVIEW_REQUEST });
-        r.route({ user_request: COMMIT_REQUEST });
+        await r.route({ user_request: COMMIT_REQUEST });
+        await r.route({ user_request: COMMIT_REQUEST });
+        await r.route({ user_request: REVIEW_REQUEST });
+        await r.route({ user_request: COMMIT_REQUEST });
         assert.deepEqual(r.cacheStats(), { hits: 2, misses: 2, size: 2 });
       });
 
-      test('explicit and no-match decisions are cached too', () => {
-        const r = router();
+      test('explicit and no-match decisions are cached too', async () => {
+        const r = await router();
         for (const user_request of ['@agent-commit hello', IRRELEVANT_REQUEST]) {
-          const first = r.route({ user_request });
-          const second = r.route({ user_request });
+          const first = await r.route({ user_request });
+          const second = await r.route({ user_request });
           assert.equal(second.routing_metadata.cache_hit, true, user_request);
           assert.deepEqual(decision(second), decision(first), user_request);
         }
@@ -416,17 +416,17 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
     });
 
     describe('errors', () => {
-      test('an unknown strategy is UNKNOWN_STRATEGY, per request or as the default', () => {
-        assert.throws(
-          () => router().route({ user_request: COMMIT_REQUEST, options: { routing_strategy: 'no_such_strategy' } }),
+      test('an unknown strategy is UNKNOWN_STRATEGY, per request or as the default', async () => {
+        await assert.rejects(
+          (await router()).route({ user_request: COMMIT_REQUEST, options: { routing_strategy: 'no_such_strategy' } }),
           isCode('UNKNOWN_STRATEGY', /no_such_strategy/),
         );
-        assert.throws(() => new Router(registry, { defaultStrategy: 'no_such_strategy' }), isCode('UNKNOWN_STRATEGY'));
+        await assert.rejects(Router.create(registry, { defaultStrategy: 'no_such_strategy' }), isCode('UNKNOWN_STRATEGY'));
       });
 
-      test('an unknown strategy names the known ones and maps to the wire code INVALID_REQUEST', () => {
+      test('an unknown strategy names the known ones and maps to the wire code INVALID_REQUEST', async () => {
         try {
-          router().route({ user_request: COMMIT_REQUEST, options: { routing_strategy: 'nope' } });
+          await (await router()).route({ user_request: COMMIT_REQUEST, options: { routing_strategy: 'nope' } });
           assert.fail('expected UNKNOWN_STRATEGY');
         } catch (error) {
           assert.ok(error instanceof SwitchboardError);
@@ -435,29 +435,29 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         }
       });
 
-      test('empty, whitespace-only, oversized and binary requests are INVALID_REQUEST', () => {
-        const r = router();
+      test('empty, whitespace-only, oversized and binary requests are INVALID_REQUEST', async () => {
+        const r = await router();
         for (const user_request of ['', '   \n\t ', 'x'.repeat(10_001), 'commit\u0000message', 'commit\u0001message']) {
-          assert.throws(() => r.route({ user_request }), isCode('INVALID_REQUEST'), JSON.stringify(user_request.slice(0, 20)));
+          await assert.rejects(r.route({ user_request }), isCode('INVALID_REQUEST'), JSON.stringify(user_request.slice(0, 20)));
         }
         assert.deepEqual(r.cacheStats(), { hits: 0, misses: 0, size: 0 }, 'invalid requests never reach the cache');
       });
 
-      test('a request of exactly 10,000 characters is accepted', () => {
+      test('a request of exactly 10,000 characters is accepted', async () => {
         const text = `${COMMIT_REQUEST} `.repeat(500).slice(0, 10_000);
         assert.equal(text.length, 10_000);
-        assert.equal(router().route({ user_request: text }).selected_agent, 'agent-commit');
+        assert.equal((await (await router()).route({ user_request: text })).selected_agent, 'agent-commit');
       });
 
-      test('out-of-range options are INVALID_REQUEST', () => {
-        const r = router();
+      test('out-of-range options are INVALID_REQUEST', async () => {
+        const r = await router();
         for (const options of [{ max_recommendations: 0 }, { max_recommendations: 11 }, { min_confidence: -0.1 }, { min_confidence: 1.1 }]) {
-          assert.throws(() => r.route({ user_request: COMMIT_REQUEST, options }), isCode('INVALID_REQUEST'), JSON.stringify(options));
+          await assert.rejects(r.route({ user_request: COMMIT_REQUEST, options }), isCode('INVALID_REQUEST'), JSON.stringify(options));
         }
       });
 
-      test('an explicit request is validated like any other', () => {
-        assert.throws(() => router().route({ user_request: '@agent-commit\u0000' }), isCode('INVALID_REQUEST'));
+      test('an explicit request is validated like any other', async () => {
+        await assert.rejects((await router()).route({ user_request: '@agent-commit\u0000' }), isCode('INVALID_REQUEST'));
       });
     });
   });

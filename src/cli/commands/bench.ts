@@ -60,7 +60,7 @@ export async function runBench(args: string[]): Promise<number> {
       log(`bench synthetic ${count} …`);
       const file = join(folder, `synthetic-${count}.yaml`);
       await writeSyntheticRegistry(file, count, vocabulary);
-      results.push(await benchRegistry(`synthetic ${count}`, [file], syntheticRequests(500, vocabulary), strategy, 1000));
+      results.push(await benchRegistry(`synthetic ${count}`, [file], syntheticRequests(500, vocabulary), strategy, {}, 1000));
     }
   } finally {
     await rm(folder, { recursive: true, force: true });

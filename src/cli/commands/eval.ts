@@ -19,7 +19,7 @@ export async function runEval(args: string[]): Promise<number> {
     defaultStrategy: values.strategy,
     onIssue: (issue) => issue.severity === 'error' && printIssue(issue),
   });
-  const { report, confusion } = evaluate(router, rows);
+  const { report, confusion } = await evaluate(router, rows);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return 0;

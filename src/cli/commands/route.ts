@@ -67,11 +67,11 @@ export async function runRoute(args: string[]): Promise<number> {
     },
   };
   const { router } = await openRouter(registryPaths(values.registry), { cache: false, parseCache: true, onIssue: (issue) => issue.severity === 'error' && printIssue(issue) });
-  const result = router.route(request);
+  const result = await router.route(request);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } else {
-    const closest = result.selected_agent === null ? router.rank(request).slice(0, 3) : [];
+    const closest = result.selected_agent === null ? (await router.rank(request)).slice(0, 3) : [];
     process.stdout.write(render(result, closest));
   }
   return 0;
