@@ -1,0 +1,27 @@
+/** Scoring conventions every strategy follows, so breakdowns read the same whatever produced them. */
+
+/** Candidates returned: no request may ask for more than 10 recommendations. */
+export const CANDIDATES = 10;
+
+/** How far recorded outcomes move a confidence: ±0.05 between a 0 % and a 100 % success rate. */
+const HISTORY_WEIGHT = 0.1;
+
+/** SPEC §2 context score: the agent's domain against the request's (`general` when absent). */
+export function contextScore(agentDomain: string, requestDomain: string | undefined): number {
+  const wanted = requestDomain ?? 'general';
+  if (agentDomain === wanted) return 1;
+  return agentDomain === 'general' || wanted === 'general' ? 0.7 : 0.4;
+}
+
+/** A calibrated confidence nudged by the agent's recorded success rate (0.5 when unknown: no change). */
+export function withHistory(confidence: number, historical: number): number {
+  return Math.min(1, Math.max(0, confidence + HISTORY_WEIGHT * (historical - 0.5)));
+}
+
+export function strength(total: number): string {
+  return total >= 0.8 ? 'Strong match' : total >= 0.5 ? 'Good match' : 'Weak match';
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
