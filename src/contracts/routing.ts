@@ -34,6 +34,8 @@ export interface ConfidenceBreakdown {
   context_score: number;
   capability_score: number;
   historical_score: number;
+  /** Sentence-embedding similarity evidence, 0..1; present for strategies that use embeddings. */
+  semantic_score?: number;
   explanation: string;
 }
 

@@ -50,6 +50,7 @@ function toRecommendation(candidate: Candidate): Recommendation {
       context_score: round(score.context),
       capability_score: round(score.capability),
       historical_score: round(score.historical),
+      ...(score.semantic === undefined ? {} : { semantic_score: round(score.semantic) }),
       explanation: candidate.explanation,
     },
     reason: candidate.reason,

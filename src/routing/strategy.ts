@@ -8,6 +8,8 @@ export interface ScoreBreakdown {
   readonly context: number;
   readonly capability: number;
   readonly historical: number;
+  /** Embedding similarity evidence, for strategies that use embeddings. */
+  readonly semantic?: number;
 }
 
 export interface Candidate {

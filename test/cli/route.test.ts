@@ -10,10 +10,12 @@ import path from 'node:path';
 import type { RoutingResult } from '../../src/contracts/routing.ts';
 import { openRouter } from '../../src/open-router.ts';
 import { loadRegistry } from '../../src/registry/load.ts';
-import { DEFAULT_STRATEGY } from '../../src/routing/strategies/index.ts';
+import { DEFAULT_MODEL, isModelFetched } from '../../src/embedding/encoder.ts';
 import { CONCURRENCY, cli, hasStackTrace, OMNICLAUDE, OMNICLAUDE_INDEX, ROOT, tempDir } from './run-cli.ts';
 
 const FUZZY = ['--strategy', 'enhanced_fuzzy_matching'];
+/** The CLI routes with `hybrid` when the embedding model is fetched, `lexical` otherwise. */
+const CLI_DEFAULT = isModelFetched(DEFAULT_MODEL) ? 'hybrid' : 'lexical';
 const COMMIT = 'write a semantic commit message for the staged changes';
 /** Over the central index, the reference strategy ranks three agents for it, from 0.66 down. */
 const DEBUG_AND_COMMIT = 'debug the failing tests and commit the fix';
@@ -49,7 +51,7 @@ describe('switchboard route', { concurrency: CONCURRENCY }, () => {
       assert.ok(header > 0, `a ranked table header in:\n${run.stdout}`);
       assert.match(lines[header + 1], /^1\s+agent-\S+\s+\d\.\d\d\s+\d\.\d\d\s+\d\.\d\d\s+\d\.\d\d\s+\d\.\d\d\s+\S/);
       const version = await versionOfOmniclaude();
-      assert.match(run.stdout, new RegExp(`^${DEFAULT_STRATEGY} · 52 agents · registry ${version} · \\d+\\.\\d{3} ms$`, 'm'));
+      assert.match(run.stdout, new RegExp(`^${CLI_DEFAULT} · 52 agents · registry ${version} · \\d+\\.\\d{3} ms$`, 'm'));
     });
 
     test('names the selected agent first', async () => {
@@ -85,6 +87,7 @@ describe('switchboard route', { concurrency: CONCURRENCY }, () => {
           'context_score',
           'explanation',
           'historical_score',
+          ...(CLI_DEFAULT === 'hybrid' ? ['semantic_score'] : []),
           'total',
           'trigger_score',
         ]);
@@ -99,7 +102,7 @@ describe('switchboard route', { concurrency: CONCURRENCY }, () => {
       const meta = result.routing_metadata;
       assert.deepEqual(sortedKeys(meta), ['cache_hit', 'candidates_evaluated', 'registry_version', 'routing_strategy', 'routing_time_ms']);
       assert.equal(meta.cache_hit, false);
-      assert.equal(meta.routing_strategy, DEFAULT_STRATEGY);
+      assert.equal(meta.routing_strategy, CLI_DEFAULT);
       assert.equal(meta.registry_version, await versionOfOmniclaude());
       assert.ok(Number.isInteger(meta.candidates_evaluated) && meta.candidates_evaluated > 0 && meta.candidates_evaluated <= 52);
       assert.equal(typeof meta.routing_time_ms, 'number');

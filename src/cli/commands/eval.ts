@@ -18,6 +18,7 @@ export async function runEval(args: string[]): Promise<number> {
     cache: false,
     defaultStrategy: values.strategy,
     onIssue: (issue) => issue.severity === 'error' && printIssue(issue),
+    onNotice: (message) => process.stderr.write(`switchboard: ${message}\n`),
   });
   const { report, confusion } = await evaluate(router, rows);
   if (values.json) {

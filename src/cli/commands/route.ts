@@ -66,7 +66,13 @@ export async function runRoute(args: string[]): Promise<number> {
       min_confidence: parseNumber(values['min-confidence'], '--min-confidence'),
     },
   };
-  const { router } = await openRouter(registryPaths(values.registry), { cache: false, parseCache: true, onIssue: (issue) => issue.severity === 'error' && printIssue(issue) });
+  const { router } = await openRouter(registryPaths(values.registry), {
+    cache: false,
+    parseCache: true,
+    defaultStrategy: values.strategy,
+    onIssue: (issue) => issue.severity === 'error' && printIssue(issue),
+    onNotice: (message) => process.stderr.write(`switchboard: ${message}\n`),
+  });
   const result = await router.route(request);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);

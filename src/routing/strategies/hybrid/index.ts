@@ -1,0 +1,92 @@
+import type { Registry } from '../../../registry/agent.ts';
+import type { Candidate, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from '../../strategy.ts';
+import { lexicalReason, lexicalSource, LexicalRanker, type LexicalMatch } from '../lexical/ranker.ts';
+import { AgentVectors, type SemanticMatch } from '../semantic/agent-vectors.ts';
+import { clamp01, requireEmbedding, semanticReason } from '../semantic/index.ts';
+import { CANDIDATES, contextScore, sigmoid, strength, withHistory } from '../shared.ts';
+
+/** Lexical candidates considered; semantic candidates come from every agent. */
+const LEXICAL_POOL = 20;
+/**
+ * Ranking: lexical score as a share of the best lexical score, plus the semantic
+ * similarity's distance below the best similarity, weighted. Fitted on the dev sets.
+ */
+const SEMANTIC_WEIGHT = 2;
+/**
+ * Confidence: logistic over the agent's calibrated lexical confidence and its similarity
+ * above this registry's typical wrong-agent similarity (AgentVectors.selfSimilarity).
+ */
+const CONFIDENCE = { lexical: 5.963, semantic: 7.207, intercept: -1.858 } as const;
+
+interface Blend {
+  readonly agent: number;
+  readonly rank: number;
+  readonly lexical?: LexicalMatch;
+  readonly semantic: SemanticMatch;
+}
+
+export const hybrid: ScoringStrategy = {
+  name: 'hybrid',
+  description: 'Lexical and sentence-embedding evidence combined, with a no-match line scaled to each registry and model',
+  usesEmbeddings: true,
+  async prepare(registry: Registry, services: StrategyServices): Promise<PreparedStrategy> {
+    const ranker = new LexicalRanker(registry);
+    const vectors = await AgentVectors.build(registry, services);
+    const { other } = vectors.selfSimilarity();
+    return {
+      rank(input: StrategyInput): Candidate[] {
+        const lexical = ranker.rank(input.text, LEXICAL_POOL);
+        const semantic = vectors.match(
+          requireEmbedding(input),
+          lexical.map((match) => match.evidence.agent),
+        );
+        const bestLexical = lexical[0]?.evidence.score || 1;
+        const bestSimilarity = semantic[0]?.score ?? 0;
+        const lexicalByAgent = new Map(lexical.map((match) => [match.evidence.agent, match]));
+        const blends: Blend[] = semantic.map((match) => {
+          const lexicalMatch = lexicalByAgent.get(match.agent);
+          const lexicalShare = (lexicalMatch?.evidence.score ?? 0) / bestLexical;
+          return {
+            agent: match.agent,
+            rank: lexicalShare + SEMANTIC_WEIGHT * (match.score - bestSimilarity),
+            lexical: lexicalMatch,
+            semantic: match,
+          };
+        });
+        blends.sort((a, b) => b.rank - a.rank || a.agent - b.agent);
+
+        // The blend decides the order (it ranks better than either confidence alone); each
+        // total is capped by the one above it so that the order and the totals agree.
+        let ceiling = 1;
+        return blends.slice(0, CANDIDATES).map((blend): Candidate => {
+          const agent = registry.agents[blend.agent];
+          const historical = input.historical(agent.name) ?? 0.5;
+          const calibrated = sigmoid(
+            CONFIDENCE.lexical * (blend.lexical?.confidence ?? 0) + CONFIDENCE.semantic * (blend.semantic.score - other) + CONFIDENCE.intercept,
+          );
+          const total = Math.min(ceiling, withHistory(calibrated, historical));
+          ceiling = total;
+          return {
+            agent,
+            score: {
+              total,
+              trigger: blend.lexical?.triggerShare ?? 0,
+              context: contextScore(agent.domain, input.context.domain),
+              capability: blend.lexical?.capabilityShare ?? 0,
+              historical,
+              semantic: clamp01(blend.semantic.score),
+            },
+            get reason() {
+              const words = blend.lexical === undefined ? undefined : lexicalReason(blend.lexical.evidence);
+              return [semanticReason(blend.semantic), words].filter(Boolean).join('; ');
+            },
+            get explanation() {
+              const lexicalPart = blend.lexical === undefined ? 'no shared words' : `words from ${lexicalSource(blend.lexical)}`;
+              return `${agent.name}: ${strength(total)} (${total.toFixed(2)}), meaning closest to its ${blend.semantic.kind}, ${lexicalPart}`;
+            },
+          };
+        });
+      },
+    };
+  },
+};

@@ -1,0 +1,226 @@
+import type { Agent, Registry } from '../../../registry/agent.ts';
+import { SwitchboardError } from '../../../errors.ts';
+import type { StrategyServices } from '../../strategy.ts';
+
+/** The agent-side texts that get a vector, by what they say about the agent. */
+export const TEXT_KINDS = ['profile', 'trigger', 'capability', 'example', 'body'] as const;
+export type TextKind = (typeof TEXT_KINDS)[number];
+
+/** Longest profile text embedded: models truncate anyway, and the first sentences carry the job. */
+const PROFILE_CHARS = 600;
+
+/**
+ * How much each kind's best similarity counts towards an agent's semantic score: a short
+ * trigger or capability phrase matches loosely, so it counts a little less.
+ */
+const KIND_WEIGHT: Record<TextKind, number> = { profile: 1, trigger: 0.9, capability: 0.85, example: 1, body: 0.9 };
+
+/** The body is embedded as its first few passages of about a sentence or two each. */
+const BODY_CHUNKS = 8;
+const CHUNK_WORDS = 40;
+
+function bodyChunks(body: string): string[] {
+  const words = body.split(' ').filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < words.length && out.length < BODY_CHUNKS; i += CHUNK_WORDS) out.push(words.slice(i, i + CHUNK_WORDS).join(' '));
+  return out;
+}
+
+function agentTexts(agent: Agent): [TextKind, string][] {
+  const profile = `${agent.title}. ${agent.description}`.slice(0, PROFILE_CHARS);
+  return [
+    ['profile', profile],
+    ...agent.triggers.map((text): [TextKind, string] => ['trigger', text]),
+    ...agent.capabilities.map((text): [TextKind, string] => ['capability', text.replaceAll('_', ' ')]),
+    ...agent.examples.map((text): [TextKind, string] => ['example', text]),
+    ...bodyChunks(agent.body).map((text): [TextKind, string] => ['body', text]),
+  ];
+}
+
+/** One agent's semantic evidence for one request. */
+export interface SemanticMatch {
+  readonly agent: number;
+  /** Weighted best similarity over the agent's texts (examples: mean of the best two). */
+  readonly score: number;
+  /** The text that matched best, and its kind, for the explanation. */
+  readonly text: string;
+  readonly kind: TextKind;
+}
+
+/**
+ * Above this many texts (CLINC150: 15,000 examples), a request is first compared with each
+ * agent's centroid and only the closest agents' texts are scanned: a full scan costs
+ * milliseconds, and the right agent is practically always among the closest centroids.
+ */
+const PREFILTER_ROWS = 4000;
+const PREFILTER_SHARE = 1 / 6;
+const PREFILTER_MIN = 24;
+
+const EXAMPLE = TEXT_KINDS.indexOf('example');
+
+function dot(matrix: Float32Array, offset: number, query: Float32Array, dimension: number): number {
+  // Four accumulators: independent additions pipeline better than one dependent chain.
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = 0;
+  for (; i + 3 < dimension; i += 4) {
+    a += matrix[offset + i] * query[i];
+    b += matrix[offset + i + 1] * query[i + 1];
+    c += matrix[offset + i + 2] * query[i + 2];
+    d += matrix[offset + i + 3] * query[i + 3];
+  }
+  for (; i < dimension; i++) a += matrix[offset + i] * query[i];
+  return a + b + c + d;
+}
+
+/**
+ * Vectors of every agent-side text of a registry (profile, triggers, capabilities,
+ * examples, body passages), embedded once per registry version and model, and the scoring
+ * of a request vector against them.
+ */
+export class AgentVectors {
+  readonly dimension: number;
+  readonly #agentCount: number;
+  readonly #texts: string[];
+  readonly #kinds: Uint8Array;
+  readonly #weights: Float32Array;
+  readonly #owners: Int32Array;
+  /** Rows of agent i are `#firstRow[i] … #firstRow[i + 1] - 1`. */
+  readonly #firstRow: Int32Array;
+  readonly #matrix: Float32Array;
+  readonly #centroids: Float32Array | undefined;
+
+  private constructor(agentCount: number, texts: [number, TextKind, string][], matrix: Float32Array, dimension: number) {
+    this.dimension = dimension;
+    this.#agentCount = agentCount;
+    this.#texts = texts.map(([, , text]) => text);
+    this.#kinds = Uint8Array.from(texts, ([, kind]) => TEXT_KINDS.indexOf(kind));
+    this.#weights = Float32Array.from(texts, ([, kind]) => KIND_WEIGHT[kind]);
+    this.#owners = Int32Array.from(texts, ([agent]) => agent);
+    this.#matrix = matrix;
+    this.#firstRow = new Int32Array(agentCount + 1).fill(texts.length);
+    for (let row = texts.length - 1; row >= 0; row--) this.#firstRow[texts[row][0]] = row;
+    for (let agent = agentCount - 1; agent >= 0; agent--) this.#firstRow[agent] = Math.min(this.#firstRow[agent], this.#firstRow[agent + 1]);
+    this.#centroids = texts.length > PREFILTER_ROWS ? this.#computeCentroids() : undefined;
+  }
+
+  static async build(registry: Registry, services: StrategyServices): Promise<AgentVectors> {
+    const { encoder, embedPassages } = services;
+    if (encoder === undefined || embedPassages === undefined) {
+      throw new SwitchboardError('SERVICE_UNAVAILABLE', 'semantic routing needs the embedding model (run: npm run model:fetch)');
+    }
+    const texts = registry.agents.flatMap((agent, index) =>
+      agentTexts(agent).map(([kind, text]): [number, TextKind, string] => [index, kind, text]),
+    );
+    const matrix = await embedPassages(
+      texts.map(([, , text]) => text),
+      registry.version,
+    );
+    return new AgentVectors(registry.agents.length, texts, matrix, encoder.dimension);
+  }
+
+  #computeCentroids(): Float32Array {
+    const { dimension } = this;
+    const centroids = new Float32Array(this.#agentCount * dimension);
+    for (let agent = 0; agent < this.#agentCount; agent++) {
+      const out = agent * dimension;
+      for (let row = this.#firstRow[agent]; row < this.#firstRow[agent + 1]; row++) {
+        for (let d = 0; d < dimension; d++) centroids[out + d] += this.#matrix[row * dimension + d];
+      }
+      let norm = 0;
+      for (let d = 0; d < dimension; d++) norm += centroids[out + d] ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let d = 0; d < dimension; d++) centroids[out + d] /= norm;
+    }
+    return centroids;
+  }
+
+  /** Agents whose texts are scanned for `query`: all, or the closest centroids plus `include`. */
+  #agentsToScan(query: Float32Array, include: Iterable<number>): number[] {
+    const all = Array.from({ length: this.#agentCount }, (_, agent) => agent);
+    const centroids = this.#centroids;
+    if (centroids === undefined) return all;
+    const closeness = all.map((agent) => dot(centroids, agent * this.dimension, query, this.dimension));
+    const count = Math.max(PREFILTER_MIN, Math.ceil(this.#agentCount * PREFILTER_SHARE));
+    const chosen = new Set(all.sort((a, b) => closeness[b] - closeness[a] || a - b).slice(0, count));
+    for (const agent of include) chosen.add(agent);
+    return [...chosen].sort((a, b) => a - b);
+  }
+
+  /**
+   * How this registry's own texts score, for a per-registry scale: each sampled text
+   * (never a profile) is scored as if it were a request, left out of its own agent.
+   * `own` is the median score of its own agent, `other` the median best score of any
+   * other agent. Similarity levels differ by model and by registry; this measures them.
+   */
+  selfSimilarity(sampleSize = 64): { own: number; other: number } {
+    const candidates: number[] = [];
+    for (let i = 0; i < this.#texts.length; i++) if (this.#kinds[i] !== 0) candidates.push(i);
+    const step = Math.max(1, candidates.length / sampleSize);
+    const own: number[] = [];
+    const other: number[] = [];
+    for (let k = 0; k < candidates.length; k += step) {
+      const row = candidates[Math.floor(k)];
+      const owner = this.#owners[row];
+      const matches = this.match(this.row(row), [owner], row);
+      const mine = matches.find((m) => m.agent === owner);
+      const theirs = matches.find((m) => m.agent !== owner);
+      if (mine === undefined || theirs === undefined) continue;
+      own.push(mine.score);
+      other.push(theirs.score);
+    }
+    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+    return { own: median(own), other: median(other) };
+  }
+
+  get textCount(): number {
+    return this.#texts.length;
+  }
+
+  /** Vector of agent-side text `i` (a view). */
+  row(i: number): Float32Array {
+    return this.#matrix.subarray(i * this.dimension, (i + 1) * this.dimension);
+  }
+
+  /**
+   * Semantic scores for `query` (a unit vector), best first: of every agent, or, in large
+   * registries, of the agents closest to it plus `include`. `exclude` leaves one text out.
+   */
+  match(query: Float32Array, include: Iterable<number> = [], exclude = -1): SemanticMatch[] {
+    const { dimension } = this;
+    const matches: SemanticMatch[] = [];
+    for (const agent of this.#agentsToScan(query, include)) {
+      let best = -Infinity;
+      let bestRow = -1;
+      let firstExample = -Infinity;
+      let secondExample = -Infinity;
+      let exampleRow = -1;
+      for (let row = this.#firstRow[agent]; row < this.#firstRow[agent + 1]; row++) {
+        if (row === exclude) continue;
+        const similarity = dot(this.#matrix, row * dimension, query, dimension);
+        if (this.#kinds[row] === EXAMPLE) {
+          if (similarity > firstExample) {
+            secondExample = firstExample;
+            firstExample = similarity;
+            exampleRow = row;
+          } else if (similarity > secondExample) secondExample = similarity;
+        } else if (similarity * this.#weights[row] > best) {
+          best = similarity * this.#weights[row];
+          bestRow = row;
+        }
+      }
+      if (exampleRow >= 0) {
+        const examples = secondExample > -Infinity ? (firstExample + secondExample) / 2 : firstExample;
+        if (examples > best) {
+          best = examples;
+          bestRow = exampleRow;
+        }
+      }
+      if (bestRow < 0) continue;
+      matches.push({ agent, score: best, text: this.#texts[bestRow], kind: TEXT_KINDS[this.#kinds[bestRow]] });
+    }
+    return matches.sort((a, b) => b.score - a.score || a.agent - b.agent);
+  }
+}

@@ -1,0 +1,59 @@
+import type { Registry } from '../../../registry/agent.ts';
+import { SwitchboardError } from '../../../errors.ts';
+import type { Candidate, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from '../../strategy.ts';
+import { CANDIDATES, contextScore, sigmoid, strength, withHistory } from '../shared.ts';
+import { AgentVectors, type SemanticMatch } from './agent-vectors.ts';
+
+/**
+ * Confidence from similarity, on this registry's own scale: `other` is how close its texts
+ * typically come to the wrong agent (AgentVectors.selfSimilarity), so the same model can
+ * serve registries whose similarity levels differ. Slope and offset fitted on the dev sets.
+ */
+const SLOPE = 13.87;
+const OFFSET = 3.0;
+
+export function requireEmbedding(input: StrategyInput): Float32Array {
+  if (input.embedding === undefined) throw new SwitchboardError('INTERNAL_ERROR', 'the router did not embed the request');
+  return input.embedding;
+}
+
+export function semanticReason(match: SemanticMatch): string {
+  return `Similar to its ${match.kind} '${match.text.length > 80 ? `${match.text.slice(0, 77)}…` : match.text}' (${match.score.toFixed(2)})`;
+}
+
+export const clamp01 = (value: number): number => Math.min(1, Math.max(0, value));
+
+export const semantic: ScoringStrategy = {
+  name: 'semantic',
+  description: 'Sentence-embedding similarity between the request and each agent’s description, triggers, capabilities, examples and definition',
+  usesEmbeddings: true,
+  async prepare(registry: Registry, services: StrategyServices): Promise<PreparedStrategy> {
+    const vectors = await AgentVectors.build(registry, services);
+    const { other } = vectors.selfSimilarity();
+    return {
+      rank(input: StrategyInput): Candidate[] {
+        return vectors
+          .match(requireEmbedding(input))
+          .slice(0, CANDIDATES)
+          .map((match): Candidate => {
+            const agent = registry.agents[match.agent];
+            const historical = input.historical(agent.name) ?? 0.5;
+            const total = withHistory(sigmoid(SLOPE * (match.score - other) + OFFSET), historical);
+            return {
+              agent,
+              score: {
+                total,
+                trigger: 0,
+                context: contextScore(agent.domain, input.context.domain),
+                capability: 0,
+                historical,
+                semantic: clamp01(match.score),
+              },
+              reason: semanticReason(match),
+              explanation: `${agent.name}: ${strength(total)} (${total.toFixed(2)}), closest to its ${match.kind}`,
+            };
+          });
+      },
+    };
+  },
+};

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_MODEL, loadEncoder } from '../../src/embedding/encoder.ts';
+import type { Encoder } from '../../src/embedding/encoder-types.ts';
+import { embeddingServices } from '../../src/embedding/services.ts';
+import { Router } from '../../src/routing/router.ts';
+import { SwitchboardError } from '../../src/errors.ts';
+import { skipUnlessFetched } from '../embedding/model-gate.ts';
+import { registryOf } from './registry-fixture.ts';
+
+const registry = registryOf([
+  {
+    name: 'commit-writer',
+    description: 'Writes git commit messages in the conventional commits format for staged changes',
+    triggers: ['commit message', 'git commit'],
+  },
+  {
+    name: 'k8s-deployer',
+    description: 'Deploys services to Kubernetes clusters with Helm charts and rollout strategies',
+    triggers: ['kubernetes', 'helm', 'deploy'],
+  },
+  {
+    name: 'sql-tuner',
+    description: 'Finds slow database queries and fixes them with indexes and better query plans',
+    triggers: ['slow query', 'database index'],
+  },
+]);
+
+describe(`semantic and hybrid strategies with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MODEL) }, () => {
+  let encoder: Encoder;
+  let vectorDir: string;
+  const router = (strategy: string) =>
+    Router.create(registry, { ...embeddingServices(encoder, vectorDir), defaultStrategy: strategy, cache: false });
+
+  before(async () => {
+    encoder = await loadEncoder(DEFAULT_MODEL);
+    vectorDir = await mkdtemp(path.join(tmpdir(), 'switchboard-vectors-'));
+  });
+  after(async () => {
+    await encoder?.close();
+    await rm(vectorDir, { recursive: true, force: true });
+  });
+
+  for (const strategy of ['semantic', 'hybrid']) {
+    test(`${strategy}: a paraphrase sharing no trigger word reaches the right agent`, async () => {
+      const result = await (await router(strategy)).route({
+        user_request: 'our reports page takes forever because the orders table lookup scans everything',
+        options: { min_confidence: 0 },
+      });
+      assert.equal(result.recommendations[0].agent_name, 'sql-tuner');
+    });
+
+    test(`${strategy}: the breakdown carries the semantic component and names the closest text`, async () => {
+      const result = await (await router(strategy)).route({ user_request: 'roll out the new api version to the cluster', options: { min_confidence: 0 } });
+      const [top] = result.recommendations;
+      assert.equal(top.agent_name, 'k8s-deployer');
+      assert.ok(top.confidence.semantic_score !== undefined && top.confidence.semantic_score > 0 && top.confidence.semantic_score <= 1);
+      assert.match(top.reason, /Similar to its (profile|trigger|capability|body) '/);
+      assert.ok(result.recommendations.every((r, i, all) => i === 0 || all[i - 1].confidence.total >= r.confidence.total));
+    });
+
+    test(`${strategy}: the same request twice gives the same decision`, async () => {
+      const request = { user_request: 'describe what I staged so the history reads well', options: { min_confidence: 0 } };
+      const [a, b] = [await (await router(strategy)).route(request), await (await router(strategy)).route(request)];
+      assert.deepEqual(a.recommendations, b.recommendations);
+    });
+  }
+
+  test('hybrid answers no match for a request no agent serves', async () => {
+    const result = await (await router('hybrid')).route({ user_request: 'recommend a mechanical keyboard under $100' });
+    assert.equal(result.selected_agent, null);
+    assert.equal(result.no_match_reason, 'no_candidate_above_threshold');
+  });
+
+  test('hybrid selects the agent a plain request names by its job', async () => {
+    const result = await (await router('hybrid')).route({ user_request: 'write the commit message for my staged changes' });
+    assert.equal(result.selected_agent, 'commit-writer');
+  });
+
+  test('an explicit request is answered without embedding the request', async () => {
+    let embedded = 0;
+    const counting: Encoder = { ...encoder, embedQuery: (text) => (embedded++, encoder.embedQuery(text)), embedPassage: (text) => encoder.embedPassage(text), close: async () => {} };
+    const hybrid = await Router.create(registry, { ...embeddingServices(counting, vectorDir), defaultStrategy: 'hybrid' });
+    const result = await hybrid.route({ user_request: '@sql-tuner look at this' });
+    assert.equal(result.selected_agent, 'sql-tuner');
+    assert.equal(embedded, 0);
+  });
+});
+
+test('a strategy that needs embeddings without an encoder fails with SERVICE_UNAVAILABLE', async () => {
+  await assert.rejects(
+    Router.create(registry, { defaultStrategy: 'hybrid' }),
+    (error: unknown) => error instanceof SwitchboardError && error.code === 'SERVICE_UNAVAILABLE' && /model:fetch/.test(error.message),
+  );
+});
