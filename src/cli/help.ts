@@ -17,7 +17,8 @@ Run 'switchboard <command> --help' for its options.
   route: `usage: switchboard route <request…> [options]
 
 ${REGISTRY}
-  -s, --strategy S        lexical (default) or enhanced_fuzzy_matching
+  -s, --strategy S        hybrid (default with the embedding model), lexical (default without it),
+                          semantic or enhanced_fuzzy_matching
       --max N             at most N recommendations, 1..10 (default 5)
       --min-confidence X  confidence needed to select an agent, 0..1 (default 0.5)
   -c, --context k=v       request context (domain, previous_agent, current_file, …); repeatable
@@ -36,7 +37,9 @@ exit codes: 0 decided (an agent or an explicit no-match), 1 registry unusable, 2
 ${REGISTRY}
       --set FILE          JSONL rows {"request", "expected": [names], "kind"} ([] = no agent fits),
                           or the golden corpus JSON
-  -s, --strategy S        strategy to evaluate (default: lexical)
+  -s, --strategy S        strategy to evaluate (default: hybrid with the embedding model, else lexical)
+      --learn-from FILE   first record every row of this labelled set as a successful outcome
+      --learn-per-agent K at most K learned rows per agent
       --json              print {"n","top1","top3","no_match":{"precision","recall"},"by_kind","misses"}
 `,
   bench: `usage: switchboard bench [options]

@@ -3,6 +3,7 @@ import type { Recommendation, RoutingRequest, RoutingResult } from '../contracts
 import { SwitchboardError } from '../errors.ts';
 import { LruTtlCache, type CacheStats } from './cache.ts';
 import { findExplicitAgent } from './explicit.ts';
+import { LearnedExamples } from './learned-examples.ts';
 import { cacheKey, normaliseRequest, type NormalisedRequest } from './request.ts';
 import type { Candidate, HistoricalScores, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from './strategy.ts';
 import { BUILTIN_STRATEGIES, DEFAULT_STRATEGY } from './strategies/index.ts';
@@ -70,6 +71,9 @@ export class Router {
   readonly #services: StrategyServices;
   readonly #cache: LruTtlCache<RoutingResult> | undefined;
   readonly #history: HistorySnapshot;
+  readonly #learned = new LearnedExamples();
+  /** Request vectors by normalised text: the same text re-asked with other options or strategies is embedded once. */
+  readonly #embeddings = new LruTtlCache<Float32Array>(1000, 3_600_000);
 
   /** Builds a router and prepares its default strategy (other strategies on first use). */
   static async create(registry: Registry, options: RouterOptions = {}): Promise<Router> {
@@ -105,7 +109,7 @@ export class Router {
     const normalised = normaliseRequest(request);
     const strategy = normalised.strategy ?? this.defaultStrategy;
     const prepared = await this.#prepare(strategy);
-    const key = this.#cache && cacheKey(normalised, strategy, this.registry.version, this.#history.version);
+    const key = this.#cache && cacheKey(normalised, strategy, this.registry.version, `${this.#history.version}/${this.#learned.snapshot.version}`);
     const cached = key === undefined ? undefined : this.#cache!.get(key);
     if (cached !== undefined) {
       return Object.freeze({
@@ -118,6 +122,18 @@ export class Router {
     deepFreeze(result);
     if (key !== undefined) this.#cache!.set(key, result);
     return result;
+  }
+
+  /**
+   * Records `userRequest` as served well by `agentName` (a successful outcome): from now on
+   * it counts as one of that agent's examples. Returns whether it was new.
+   */
+  async learn(userRequest: string, agentName: string): Promise<boolean> {
+    const agent = this.registry.byName.get(agentName);
+    if (agent === undefined) throw new SwitchboardError('INVALID_REQUEST', `cannot learn for unknown agent '${agentName}'`);
+    const { text } = normaliseRequest({ user_request: userRequest });
+    const vector = await this.#services.encoder?.embedQuery(text);
+    return this.#learned.add({ agent: agent.name, text, vector });
   }
 
   /** The strategy's full ranking, before threshold and cut: for evaluation and explanation. */
@@ -146,11 +162,16 @@ export class Router {
 
   /** What a strategy sees; the request is embedded once, and only for strategies that use it. */
   async #input(request: NormalisedRequest, strategy: string): Promise<StrategyInput> {
-    const input = { text: request.text, context: request.context, historical: this.#history.score };
+    const input = { text: request.text, context: request.context, historical: this.#history.score, learned: this.#learned.snapshot };
     if (!this.#strategies.get(strategy)?.usesEmbeddings) return input;
     const encoder = this.#services.encoder;
     if (encoder === undefined) throw new SwitchboardError('SERVICE_UNAVAILABLE', `strategy '${strategy}' needs a sentence encoder`);
-    return { ...input, embedding: await encoder.embedQuery(request.text) };
+    let embedding = this.#embeddings.get(request.text);
+    if (embedding === undefined) {
+      embedding = await encoder.embedQuery(request.text);
+      this.#embeddings.set(request.text, embedding);
+    }
+    return { ...input, embedding };
   }
 
   async #decide(request: NormalisedRequest, strategy: string, prepared: PreparedStrategy): Promise<RoutingResult> {

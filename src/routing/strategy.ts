@@ -1,5 +1,6 @@
 import type { Agent, Registry } from '../registry/agent.ts';
 import type { RoutingContext } from '../contracts/routing.ts';
+import type { LearnedSnapshot } from './learned-examples.ts';
 
 /** Component scores of one candidate, each in 0..1. */
 export interface ScoreBreakdown {
@@ -31,6 +32,8 @@ export interface StrategyInput {
   readonly historical: HistoricalScores;
   /** The request's sentence embedding, present when the strategy `usesEmbeddings`. */
   readonly embedding?: Float32Array;
+  /** Requests recorded as served well: labelled utterances, like the agents' `examples`. */
+  readonly learned: LearnedSnapshot;
 }
 
 /**

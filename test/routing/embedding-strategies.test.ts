@@ -96,3 +96,47 @@ test('a strategy that needs embeddings without an encoder fails with SERVICE_UNA
     (error: unknown) => error instanceof SwitchboardError && error.code === 'SERVICE_UNAVAILABLE' && /model:fetch/.test(error.message),
   );
 });
+
+describe(`learning from successful outcomes with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MODEL) }, () => {
+  let encoder: Encoder;
+  let vectorDir: string;
+  before(async () => {
+    encoder = await loadEncoder(DEFAULT_MODEL);
+    vectorDir = await mkdtemp(path.join(tmpdir(), 'switchboard-vectors-'));
+  });
+  after(async () => {
+    await encoder?.close();
+    await rm(vectorDir, { recursive: true, force: true });
+  });
+
+  // A request in words none of the agents' own texts use; one served example teaches it.
+  // The lexical strategy learns from near repeats (most weighted words shared); the
+  // embedding strategies also from rewordings.
+  const served = 'the nightly ledger reconciliation job is stuck again';
+  const similarFor: Record<string, string> = {
+    lexical: 'the ledger reconciliation job is stuck again tonight',
+    semantic: 'ledger reconciliation stuck overnight, please look',
+    hybrid: 'ledger reconciliation stuck overnight, please look',
+  };
+
+  for (const [strategy, similar] of Object.entries(similarFor)) {
+    test(`${strategy}: a request recorded as served well pulls similar requests to its agent`, async () => {
+      const router = await Router.create(registry, { ...embeddingServices(encoder, vectorDir), defaultStrategy: strategy });
+      const before = await router.route({ user_request: similar, options: { min_confidence: 0 } });
+      assert.ok(await router.learn(served, 'sql-tuner'));
+      assert.equal(await router.learn(served, 'sql-tuner'), false, 'the same utterance is kept once');
+      const after = await router.route({ user_request: similar, options: { min_confidence: 0 } });
+      assert.equal(after.routing_metadata.cache_hit, false, 'learning invalidates cached decisions');
+      assert.equal(after.recommendations[0].agent_name, 'sql-tuner');
+      const score = (result: typeof before) => result.recommendations.find((r) => r.agent_name === 'sql-tuner')?.confidence.total ?? 0;
+      assert.ok(score(after) > score(before), `${score(before)} → ${score(after)}`);
+    });
+  }
+
+  test('learning never overrides an explicit request, and rejects unknown agents', async () => {
+    const router = await Router.create(registry, { ...embeddingServices(encoder, vectorDir), defaultStrategy: 'hybrid' });
+    await router.learn('@k8s-deployer roll it out', 'sql-tuner');
+    assert.equal((await router.route({ user_request: '@k8s-deployer roll it out' })).selected_agent, 'k8s-deployer');
+    await assert.rejects(router.learn('anything', 'no-such-agent'), (error: unknown) => error instanceof SwitchboardError && error.code === 'INVALID_REQUEST');
+  });
+});

@@ -1,14 +1,17 @@
 import { SwitchboardError } from '../../errors.ts';
 import { evaluate } from '../../eval/evaluate.ts';
+import { learnFrom } from '../../eval/learn.ts';
 import { readLabelledSet } from '../../eval/labelled-set.ts';
 import { openRouter } from '../../open-router.ts';
 import { percent, printIssue, table } from '../format.ts';
-import { parseCommand, REGISTRY_OPTION, registryPaths } from '../options.ts';
+import { parseCommand, parseNumber, REGISTRY_OPTION, registryPaths } from '../options.ts';
 
 export async function runEval(args: string[]): Promise<number> {
   const { values } = parseCommand(args, {
     ...REGISTRY_OPTION,
     set: { type: 'string' },
+    'learn-from': { type: 'string' },
+    'learn-per-agent': { type: 'string' },
     strategy: { type: 'string', short: 's' },
     json: { type: 'boolean' },
   });
@@ -20,6 +23,11 @@ export async function runEval(args: string[]): Promise<number> {
     onIssue: (issue) => issue.severity === 'error' && printIssue(issue),
     onNotice: (message) => process.stderr.write(`switchboard: ${message}\n`),
   });
+  if (values['learn-from'] !== undefined) {
+    const perAgent = parseNumber(values['learn-per-agent'], '--learn-per-agent') ?? Infinity;
+    const learned = await learnFrom(router, await readLabelledSet(values['learn-from']), perAgent);
+    process.stderr.write(`switchboard: learned ${learned} requests from ${values['learn-from']}\n`);
+  }
   const { report, confusion } = await evaluate(router, rows);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -1,8 +1,9 @@
 import type { Registry } from '../../../registry/agent.ts';
 import type { Candidate, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from '../../strategy.ts';
 import { lexicalReason, lexicalSource, LexicalRanker, type LexicalMatch } from '../lexical/ranker.ts';
+import { NOTHING_LEARNED } from '../../learned-examples.ts';
 import { AgentVectors, type SemanticMatch } from '../semantic/agent-vectors.ts';
-import { clamp01, requireEmbedding, semanticReason } from '../semantic/index.ts';
+import { clamp01, evidenceSource, requireEmbedding, semanticReason } from '../semantic/index.ts';
 import { CANDIDATES, contextScore, sigmoid, strength, withHistory } from '../shared.ts';
 
 /** Lexical candidates considered; semantic candidates come from every agent. */
@@ -32,13 +33,16 @@ export const hybrid: ScoringStrategy = {
   async prepare(registry: Registry, services: StrategyServices): Promise<PreparedStrategy> {
     const ranker = new LexicalRanker(registry);
     const vectors = await AgentVectors.build(registry, services);
-    const { other } = vectors.selfSimilarity();
+    vectors.selfSimilarity(NOTHING_LEARNED, registry); // measured now, not on the first request
     return {
       rank(input: StrategyInput): Candidate[] {
-        const lexical = ranker.rank(input.text, LEXICAL_POOL);
+        const { other } = vectors.selfSimilarity(input.learned, registry);
+        const lexical = ranker.rank(input.text, LEXICAL_POOL, input.learned);
         const semantic = vectors.match(
           requireEmbedding(input),
           lexical.map((match) => match.evidence.agent),
+          -1,
+          vectors.learnedVectors(input.learned, registry),
         );
         const bestLexical = lexical[0]?.evidence.score || 1;
         const bestSimilarity = semantic[0]?.score ?? 0;
@@ -82,7 +86,7 @@ export const hybrid: ScoringStrategy = {
             },
             get explanation() {
               const lexicalPart = blend.lexical === undefined ? 'no shared words' : `words from ${lexicalSource(blend.lexical)}`;
-              return `${agent.name}: ${strength(total)} (${total.toFixed(2)}), meaning closest to its ${blend.semantic.kind}, ${lexicalPart}`;
+              return `${agent.name}: ${strength(total)} (${total.toFixed(2)}), meaning closest to ${evidenceSource(blend.semantic)}, ${lexicalPart}`;
             },
           };
         });

@@ -28,6 +28,12 @@ export interface RequestEvidence {
   readonly requestIdf: number;
 }
 
+/**
+ * A learned request counts only when it shares most of its weighted words with the new
+ * one: a handful of learned requests would otherwise match anything through common words.
+ */
+const LEARNED_MIN_SIMILARITY = 0.5;
+
 /** A corrected typo is likely, not certain, to be the word meant. */
 const TYPO_DISCOUNT = 0.8;
 /**
@@ -68,7 +74,8 @@ export class EvidenceCollector {
     this.#scores = new Float64Array(agentCount);
   }
 
-  collect(text: string, limit: number): RequestEvidence {
+  /** `learned`: an index of recorded successful requests, read like the agents' examples. */
+  collect(text: string, limit: number, learned?: ExampleIndex): RequestEvidence {
     const scores = this.#scores;
     scores.fill(0);
     const touched: number[] = [];
@@ -89,6 +96,9 @@ export class EvidenceCollector {
       }
     }
     const nearest = this.#examples.nearest(text);
+    for (const [agent, match] of learned?.nearest(text) ?? []) {
+      if (match.similarity >= LEARNED_MIN_SIMILARITY && match.similarity > (nearest.get(agent)?.similarity ?? 0)) nearest.set(agent, match);
+    }
     for (const [agent, match] of nearest) {
       if (scores[agent] === 0) touched.push(agent);
       scores[agent] += EXAMPLE_WEIGHT * match.similarity * requestIdf;

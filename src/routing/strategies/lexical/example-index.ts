@@ -1,4 +1,3 @@
-import type { Agent } from '../../../registry/agent.ts';
 import { stem, words } from '../../text/tokens.ts';
 
 /** Every word stemmed, stop words kept: in short utterances they carry the intent ("what is your name"). */
@@ -17,7 +16,7 @@ function features(stems: readonly string[]): string[] {
 const UNSEEN_FEATURE_WEIGHT = 2;
 
 export interface ExampleMatch {
-  /** Mean cosine similarity of the agent's two closest examples. */
+  /** Mean cosine similarity of the agent's two closest examples (its only one, when it has one). */
   readonly similarity: number;
   /** Its closest example, as written. */
   readonly example: string;
@@ -31,17 +30,20 @@ export interface ExampleMatch {
 export class ExampleIndex {
   readonly size: number;
   readonly #owner: Int32Array;
+  /** Examples per agent: an agent with one example is judged by it alone. */
+  readonly #counts: Int32Array;
   readonly #texts: string[] = [];
   readonly #postings = new Map<string, { examples: Int32Array; weights: Float32Array }>();
   readonly #idf = new Map<string, number>();
   /** Dot products of the current query with every example, reused across calls. */
   readonly #dots: Float32Array;
 
-  constructor(agents: readonly Agent[]) {
+  /** `examples[i]`: the labelled utterances of agent i. */
+  constructor(examples: readonly (readonly string[])[]) {
     const owners: number[] = [];
     const vectors: Map<string, number>[] = [];
-    agents.forEach((agent, agentIndex) => {
-      for (const example of agent.examples) {
+    examples.forEach((utterances, agentIndex) => {
+      for (const example of utterances) {
         const counts = new Map<string, number>();
         for (const feature of features(utteranceStems(example))) counts.set(feature, (counts.get(feature) ?? 0) + 1);
         if (counts.size === 0) continue;
@@ -52,6 +54,8 @@ export class ExampleIndex {
     });
     this.size = vectors.length;
     this.#owner = Int32Array.from(owners);
+    this.#counts = new Int32Array(examples.length);
+    for (const owner of owners) this.#counts[owner]++;
     this.#dots = new Float32Array(this.size);
     const df = new Map<string, number>();
     for (const vector of vectors) for (const feature of vector.keys()) df.set(feature, (df.get(feature) ?? 0) + 1);
@@ -117,7 +121,7 @@ export class ExampleIndex {
       } else if (dot > top.second) top.second = dot;
     }
     for (const [agent, { first, second, example }] of best) {
-      matches.set(agent, { similarity: (first + second) / 2, example: this.#texts[example] });
+      matches.set(agent, { similarity: this.#counts[agent] > 1 ? (first + second) / 2 : first, example: this.#texts[example] });
     }
     return matches;
   }

@@ -11,7 +11,7 @@ export const lexical: ScoringStrategy = {
     const ranker = new LexicalRanker(registry);
     return {
       rank(input: StrategyInput): Candidate[] {
-        const candidates = ranker.rank(input.text, CANDIDATES).map((match): Candidate => {
+        const candidates = ranker.rank(input.text, CANDIDATES, input.learned).map((match): Candidate => {
           const agent = registry.agents[match.evidence.agent];
           const historical = input.historical(agent.name) ?? 0.5;
           const total = withHistory(match.confidence, historical);

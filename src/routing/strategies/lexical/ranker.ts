@@ -1,4 +1,5 @@
 import type { Registry } from '../../../registry/agent.ts';
+import { NOTHING_LEARNED, type LearnedSnapshot } from '../../learned-examples.ts';
 import { AgentIndex, type Field } from './agent-index.ts';
 import { confidence, confidenceFeatures } from './confidence.ts';
 import { ExampleIndex } from './example-index.ts';
@@ -42,15 +43,34 @@ export function lexicalSource(match: LexicalMatch): string {
 
 /** The lexical index of one registry version and its calibrated ranking; shared by `lexical` and `hybrid`. */
 export class LexicalRanker {
+  readonly #registry: Registry;
   readonly #collector: EvidenceCollector;
+  #learned: { version: number; index: ExampleIndex } | undefined;
 
   constructor(registry: Registry) {
-    this.#collector = new EvidenceCollector(new AgentIndex(registry.agents), new ExampleIndex(registry.agents), registry.agents.length);
+    this.#registry = registry;
+    const examples = registry.agents.map((agent) => agent.examples);
+    this.#collector = new EvidenceCollector(new AgentIndex(registry.agents), new ExampleIndex(examples), registry.agents.length);
+  }
+
+  /** The learned utterances as an example index, built once per snapshot. */
+  #learnedIndex(snapshot: LearnedSnapshot): ExampleIndex | undefined {
+    if (snapshot.examples.length === 0) return undefined;
+    if (this.#learned?.version !== snapshot.version) {
+      const byAgent = new Map(this.#registry.agents.map((agent, index) => [agent.name, index]));
+      const utterances = this.#registry.agents.map((): string[] => []);
+      for (const example of snapshot.examples) {
+        const agent = byAgent.get(example.agent);
+        if (agent !== undefined) utterances[agent].push(example.text);
+      }
+      this.#learned = { version: snapshot.version, index: new ExampleIndex(utterances) };
+    }
+    return this.#learned.index;
   }
 
   /** The best `limit` agents by lexical score, each with its own calibrated confidence. */
-  rank(text: string, limit: number): LexicalMatch[] {
-    const { ranked, requestIdf } = this.#collector.collect(text, limit);
+  rank(text: string, limit: number, learned: LearnedSnapshot = NOTHING_LEARNED): LexicalMatch[] {
+    const { ranked, requestIdf } = this.#collector.collect(text, limit, this.#learnedIndex(learned));
     return ranked.map((evidence, position) => {
       const rival = position === 0 ? (ranked[1]?.score ?? 0) : ranked[0].score;
       return {

@@ -1,6 +1,7 @@
 import type { Agent, Registry } from '../../../registry/agent.ts';
 import { SwitchboardError } from '../../../errors.ts';
 import type { StrategyServices } from '../../strategy.ts';
+import type { LearnedSnapshot } from '../../learned-examples.ts';
 
 /** The agent-side texts that get a vector, by what they say about the agent. */
 export const TEXT_KINDS = ['profile', 'trigger', 'capability', 'example', 'body'] as const;
@@ -37,14 +38,17 @@ function agentTexts(agent: Agent): [TextKind, string][] {
   ];
 }
 
+/** Learned utterances with their vectors, by agent index: extra examples for `match`. */
+export type LearnedVectors = ReadonlyMap<number, readonly { readonly text: string; readonly vector: Float32Array }[]>;
+
 /** One agent's semantic evidence for one request. */
 export interface SemanticMatch {
   readonly agent: number;
   /** Weighted best similarity over the agent's texts (examples: mean of the best two). */
   readonly score: number;
-  /** The text that matched best, and its kind, for the explanation. */
+  /** The text that matched best, and its kind (`learned`: a request recorded as served well), for the explanation. */
   readonly text: string;
-  readonly kind: TextKind;
+  readonly kind: TextKind | 'learned';
 }
 
 /**
@@ -91,6 +95,8 @@ export class AgentVectors {
   readonly #firstRow: Int32Array;
   readonly #matrix: Float32Array;
   readonly #centroids: Float32Array | undefined;
+  #learnedCache: { version: number; vectors: LearnedVectors } | undefined;
+  #scale: { version: number; value: { own: number; other: number } } | undefined;
 
   private constructor(agentCount: number, texts: [number, TextKind, string][], matrix: Float32Array, dimension: number) {
     this.dimension = dimension;
@@ -119,6 +125,20 @@ export class AgentVectors {
       registry.version,
     );
     return new AgentVectors(registry.agents.length, texts, matrix, encoder.dimension);
+  }
+
+  /** The learned examples of a snapshot that have vectors, by agent index; computed once per snapshot. */
+  learnedVectors(snapshot: LearnedSnapshot, registry: Registry): LearnedVectors {
+    if (this.#learnedCache?.version === snapshot.version) return this.#learnedCache.vectors;
+    const vectors = new Map<number, { text: string; vector: Float32Array }[]>();
+    const indexOf = new Map(registry.agents.map((agent, index) => [agent.name, index]));
+    for (const example of snapshot.examples) {
+      const agent = indexOf.get(example.agent);
+      if (agent === undefined || example.vector === undefined) continue;
+      vectors.set(agent, [...(vectors.get(agent) ?? []), { text: example.text, vector: example.vector }]);
+    }
+    this.#learnedCache = { version: snapshot.version, vectors };
+    return vectors;
   }
 
   #computeCentroids(): Float32Array {
@@ -151,28 +171,42 @@ export class AgentVectors {
 
   /**
    * How this registry's own texts score, for a per-registry scale: each sampled text
-   * (never a profile) is scored as if it were a request, left out of its own agent.
-   * `own` is the median score of its own agent, `other` the median best score of any
-   * other agent. Similarity levels differ by model and by registry; this measures them.
+   * (never a profile), and each learned request, is scored as if it were a request, left
+   * out of its own agent. `own` is the median score of its own agent, `other` the median
+   * best score of any other agent. Similarity levels differ by model, by registry and by
+   * what has been learned; this measures them. Cached per learned snapshot.
    */
-  selfSimilarity(sampleSize = 64): { own: number; other: number } {
+  selfSimilarity(snapshot: LearnedSnapshot, registry: Registry, sampleSize = 64): { own: number; other: number } {
+    if (this.#scale?.version === snapshot.version) return this.#scale.value;
+    const learned = this.learnedVectors(snapshot, registry);
+    const own: number[] = [];
+    const other: number[] = [];
+    const record = (owner: number, matches: SemanticMatch[]) => {
+      const mine = matches.find((m) => m.agent === owner);
+      const theirs = matches.find((m) => m.agent !== owner);
+      if (mine === undefined || theirs === undefined) return;
+      own.push(mine.score);
+      other.push(theirs.score);
+    };
     const candidates: number[] = [];
     for (let i = 0; i < this.#texts.length; i++) if (this.#kinds[i] !== 0) candidates.push(i);
     const step = Math.max(1, candidates.length / sampleSize);
-    const own: number[] = [];
-    const other: number[] = [];
     for (let k = 0; k < candidates.length; k += step) {
       const row = candidates[Math.floor(k)];
-      const owner = this.#owners[row];
-      const matches = this.match(this.row(row), [owner], row);
-      const mine = matches.find((m) => m.agent === owner);
-      const theirs = matches.find((m) => m.agent !== owner);
-      if (mine === undefined || theirs === undefined) continue;
-      own.push(mine.score);
-      other.push(theirs.score);
+      record(this.#owners[row], this.match(this.row(row), [this.#owners[row]], row, learned));
+    }
+    const learnedRows = [...learned].flatMap(([agent, examples]) => examples.map((example) => ({ agent, example })));
+    const learnedStep = Math.max(1, learnedRows.length / sampleSize);
+    for (let k = 0; k < learnedRows.length; k += learnedStep) {
+      const { agent, example } = learnedRows[Math.floor(k)];
+      const without = new Map(learned);
+      without.set(agent, learned.get(agent)!.filter((other) => other !== example));
+      record(agent, this.match(example.vector, [agent], -1, without));
     }
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-    return { own: median(own), other: median(other) };
+    const value = { own: median(own), other: median(other) };
+    this.#scale = { version: snapshot.version, value };
+    return value;
   }
 
   get textCount(): number {
@@ -188,10 +222,10 @@ export class AgentVectors {
    * Semantic scores for `query` (a unit vector), best first: of every agent, or, in large
    * registries, of the agents closest to it plus `include`. `exclude` leaves one text out.
    */
-  match(query: Float32Array, include: Iterable<number> = [], exclude = -1): SemanticMatch[] {
+  match(query: Float32Array, include: Iterable<number> = [], exclude = -1, learned: LearnedVectors = new Map()): SemanticMatch[] {
     const { dimension } = this;
     const matches: SemanticMatch[] = [];
-    for (const agent of this.#agentsToScan(query, include)) {
+    for (const agent of this.#agentsToScan(query, [...include, ...learned.keys()])) {
       let best = -Infinity;
       let bestRow = -1;
       let firstExample = -Infinity;
@@ -211,12 +245,26 @@ export class AgentVectors {
           bestRow = row;
         }
       }
-      if (exampleRow >= 0) {
+      let learnedText: string | undefined;
+      for (const example of learned.get(agent) ?? []) {
+        const similarity = dot(example.vector, 0, query, dimension);
+        if (similarity > firstExample) {
+          secondExample = firstExample;
+          firstExample = similarity;
+          learnedText = example.text;
+        } else if (similarity > secondExample) secondExample = similarity;
+      }
+      if (learnedText !== undefined) exampleRow = -2;
+      if (exampleRow !== -1) {
         const examples = secondExample > -Infinity ? (firstExample + secondExample) / 2 : firstExample;
         if (examples > best) {
           best = examples;
           bestRow = exampleRow;
         }
+      }
+      if (bestRow === -2) {
+        matches.push({ agent, score: best, text: learnedText!, kind: 'learned' });
+        continue;
       }
       if (bestRow < 0) continue;
       matches.push({ agent, score: best, text: this.#texts[bestRow], kind: TEXT_KINDS[this.#kinds[bestRow]] });

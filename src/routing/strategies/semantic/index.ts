@@ -2,6 +2,7 @@ import type { Registry } from '../../../registry/agent.ts';
 import { SwitchboardError } from '../../../errors.ts';
 import type { Candidate, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from '../../strategy.ts';
 import { CANDIDATES, contextScore, sigmoid, strength, withHistory } from '../shared.ts';
+import { NOTHING_LEARNED } from '../../learned-examples.ts';
 import { AgentVectors, type SemanticMatch } from './agent-vectors.ts';
 
 /**
@@ -17,8 +18,13 @@ export function requireEmbedding(input: StrategyInput): Float32Array {
   return input.embedding;
 }
 
+/** `its trigger`, `its example`, … or, for learned utterances, `a request it served well`. */
+export function evidenceSource(match: SemanticMatch): string {
+  return match.kind === 'learned' ? 'a request it served well' : `its ${match.kind}`;
+}
+
 export function semanticReason(match: SemanticMatch): string {
-  return `Similar to its ${match.kind} '${match.text.length > 80 ? `${match.text.slice(0, 77)}…` : match.text}' (${match.score.toFixed(2)})`;
+  return `Similar to ${evidenceSource(match)} '${match.text.length > 80 ? `${match.text.slice(0, 77)}…` : match.text}' (${match.score.toFixed(2)})`;
 }
 
 export const clamp01 = (value: number): number => Math.min(1, Math.max(0, value));
@@ -29,11 +35,12 @@ export const semantic: ScoringStrategy = {
   usesEmbeddings: true,
   async prepare(registry: Registry, services: StrategyServices): Promise<PreparedStrategy> {
     const vectors = await AgentVectors.build(registry, services);
-    const { other } = vectors.selfSimilarity();
+    vectors.selfSimilarity(NOTHING_LEARNED, registry); // measured now, not on the first request
     return {
       rank(input: StrategyInput): Candidate[] {
+        const { other } = vectors.selfSimilarity(input.learned, registry);
         return vectors
-          .match(requireEmbedding(input))
+          .match(requireEmbedding(input), [], -1, vectors.learnedVectors(input.learned, registry))
           .slice(0, CANDIDATES)
           .map((match): Candidate => {
             const agent = registry.agents[match.agent];
@@ -50,7 +57,7 @@ export const semantic: ScoringStrategy = {
                 semantic: clamp01(match.score),
               },
               reason: semanticReason(match),
-              explanation: `${agent.name}: ${strength(total)} (${total.toFixed(2)}), closest to its ${match.kind}`,
+              explanation: `${agent.name}: ${strength(total)} (${total.toFixed(2)}), closest to ${evidenceSource(match)}`,
             };
           });
       },
