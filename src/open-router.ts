@@ -31,10 +31,15 @@ const WITHOUT_MODEL = new Set(['lexical', 'enhanced_fuzzy_matching']);
 async function encoderFor(options: OpenOptions): Promise<Encoder | undefined> {
   if (options.model === false || (options.defaultStrategy !== undefined && WITHOUT_MODEL.has(options.defaultStrategy))) return undefined;
   const { DEFAULT_MODEL, isModelFetched, loadEncoder } = await import('./embedding/encoder.ts');
+  const { MODEL_NAMES, fetchCommand } = await import('./embedding/models.ts');
   const model = options.model ?? DEFAULT_MODEL;
+  if (!MODEL_NAMES.includes(model)) throw new SwitchboardError('USAGE', `unknown model '${model}'; known: ${MODEL_NAMES.join(', ')}`);
   if (!isModelFetched(model)) {
-    if (options.defaultStrategy !== undefined) return undefined; // the router reports the strategy's need
-    options.onNotice?.(`embedding model ${model} not fetched (npm run model:fetch): routing with the lexical strategy`);
+    // A model asked for by name must be there; the default may be absent (lexical then).
+    if (options.model !== undefined) throw new SwitchboardError('SERVICE_UNAVAILABLE', `model ${model} is not fetched: run ${fetchCommand(model)}`);
+    if (options.defaultStrategy === undefined) {
+      options.onNotice?.(`embedding model ${model} not fetched (npm run model:fetch): routing with the lexical strategy`);
+    }
     return undefined;
   }
   return loadEncoder(model);

@@ -11,6 +11,7 @@ commands:
   registry validate|list P… check registry files (exit 1 on errors) or list their agents
   eval --set FILE           measure routing accuracy on a labelled JSONL set or the golden corpus
   bench                     measure per-decision latency and throughput; writes docs/benchmarks.md
+  serve                     run the routing service: HTTP, and Kafka (or the in-process bus)
 
 Run 'switchboard <command> --help' for its options.
 `,
@@ -22,6 +23,7 @@ ${REGISTRY}
       --max N             at most N recommendations, 1..10 (default 5)
       --min-confidence X  confidence needed to select an agent, 0..1 (default 0.5)
   -c, --context k=v       request context (domain, previous_agent, current_file, …); repeatable
+      --model M           embedding model: all-minilm-l6-v2-q (default), bge-small-en-v15-q, e5-small-v2-q
       --json              print the completed payload (SPEC §3) as JSON
 
 exit codes: 0 decided (an agent or an explicit no-match), 1 registry unusable, 2 bad request or usage
@@ -40,14 +42,32 @@ ${REGISTRY}
   -s, --strategy S        strategy to evaluate (default: hybrid with the embedding model, else lexical)
       --learn-from FILE   first record every row of this labelled set as a successful outcome
       --learn-per-agent K at most K learned rows per agent
+      --model M           embedding model (see route --help)
       --json              print {"n","top1","top3","no_match":{"precision","recall"},"by_kind","misses"}
 `,
   bench: `usage: switchboard bench [options]
 
 ${REGISTRY}
                          Default: the bundled fixtures (omniclaude, voltagent, wshobson, clinc150)
-  -s, --strategy S        strategy to measure (default: lexical)
+  -s, --strategy S        strategy to measure (default: lexical); embedding strategies (hybrid,
+                          semantic) load the model and skip the synthetic registries
       --json              print {"registries": [{"name","agents","load_ms","miss_p50_us","miss_p99_us","hit_p50_us","decisions_per_s"}]}
+      --model M           embedding model for hybrid/semantic (see route --help)
       --no-write          do not rewrite docs/benchmarks.md
+`,
+  serve: `usage: switchboard serve [options]
+
+${REGISTRY}
+      --kafka BROKERS     Kafka bootstrap brokers, host:port[,…] (default: $KAFKA_BROKERS); without
+                          them the service runs on the in-process bus and answers over HTTP only
+      --http-host H       HTTP address (default 127.0.0.1)
+      --http-port N       HTTP port (default 8787; 0 picks a free one)
+      --group ID          consumer group of the request topic (default switchboard-router)
+      --topic-prefix P    prepended to every topic name (default none)
+  -s, --strategy S        default strategy (default: hybrid with the embedding model, else lexical)
+
+endpoints: GET /health, GET /metrics (Prometheus), POST /route (SPEC §2 input → completed payload)
+logs: JSON lines on stderr (level from $SWITCHBOARD_LOG_LEVEL, default info)
+SIGTERM/SIGINT: stop consuming, finish the requests in flight, close, exit 0
 `,
 };

@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   registry: async () => (await import('./commands/registry.ts')).runRegistry,
   eval: async () => (await import('./commands/eval.ts')).runEval,
   bench: async () => (await import('./commands/bench.ts')).runBench,
+  serve: async () => (await import('./commands/serve.ts')).runServe,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -72,8 +72,11 @@ export class Router {
   readonly #cache: LruTtlCache<RoutingResult> | undefined;
   readonly #history: HistorySnapshot;
   readonly #learned = new LearnedExamples();
-  /** Request vectors by normalised text: the same text re-asked with other options or strategies is embedded once. */
-  readonly #embeddings = new LruTtlCache<Float32Array>(1000, 3_600_000);
+  /**
+   * Request vectors by normalised text: the same text re-asked with other options or
+   * strategies is embedded once. Off when the decision cache is off.
+   */
+  readonly #embeddings: LruTtlCache<Float32Array> | undefined;
 
   /** Builds a router and prepares its default strategy (other strategies on first use). */
   static async create(registry: Registry, options: RouterOptions = {}): Promise<Router> {
@@ -90,6 +93,7 @@ export class Router {
     this.#history = options.history ?? NO_HISTORY;
     const cache = options.cache ?? { maxEntries: 10_000, ttlMs: 300_000 };
     this.#cache = cache === false ? undefined : new LruTtlCache(cache.maxEntries, cache.ttlMs, options.now);
+    this.#embeddings = cache === false ? undefined : new LruTtlCache(1000, cache.ttlMs, options.now);
   }
 
   get strategyNames(): string[] {
@@ -166,10 +170,10 @@ export class Router {
     if (!this.#strategies.get(strategy)?.usesEmbeddings) return input;
     const encoder = this.#services.encoder;
     if (encoder === undefined) throw new SwitchboardError('SERVICE_UNAVAILABLE', `strategy '${strategy}' needs a sentence encoder`);
-    let embedding = this.#embeddings.get(request.text);
+    let embedding = this.#embeddings?.get(request.text);
     if (embedding === undefined) {
       embedding = await encoder.embedQuery(request.text);
-      this.#embeddings.set(request.text, embedding);
+      this.#embeddings?.set(request.text, embedding);
     }
     return { ...input, embedding };
   }

@@ -14,12 +14,14 @@ export async function runEval(args: string[]): Promise<number> {
     'learn-per-agent': { type: 'string' },
     strategy: { type: 'string', short: 's' },
     json: { type: 'boolean' },
+    model: { type: 'string' },
   });
   if (values.set === undefined) throw new SwitchboardError('USAGE', 'eval needs --set FILE (JSONL or the golden corpus)');
   const rows = await readLabelledSet(values.set);
   const { router } = await openRouter(registryPaths(values.registry), {
     cache: false,
     defaultStrategy: values.strategy,
+    model: values.model,
     onIssue: (issue) => issue.severity === 'error' && printIssue(issue),
     onNotice: (message) => process.stderr.write(`switchboard: ${message}\n`),
   });

@@ -55,6 +55,7 @@ export async function runRoute(args: string[]): Promise<number> {
     'min-confidence': { type: 'string' },
     context: { type: 'string', short: 'c', multiple: true },
     json: { type: 'boolean' },
+    model: { type: 'string' },
   });
   if (positionals.length === 0) throw new SwitchboardError('USAGE', 'route needs a request: switchboard route <request…>');
   const request = {
@@ -70,6 +71,7 @@ export async function runRoute(args: string[]): Promise<number> {
     cache: false,
     parseCache: true,
     defaultStrategy: values.strategy,
+    model: values.model,
     onIssue: (issue) => issue.severity === 'error' && printIssue(issue),
     onNotice: (message) => process.stderr.write(`switchboard: ${message}\n`),
   });

@@ -1,0 +1,62 @@
+import { once } from 'node:events';
+import { SwitchboardError } from '../../errors.ts';
+import { createLogger } from '../../service/logger.ts';
+import { SERVE_DEFAULTS, startService } from '../../service/serve.ts';
+import { parseCommand, parseNumber, REGISTRY_OPTION, registryPaths } from '../options.ts';
+
+function parsePort(value: string | undefined): number {
+  const port = parseNumber(value, '--http-port') ?? SERVE_DEFAULTS.httpPort;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new SwitchboardError('USAGE', `--http-port expects 0..65535, got '${value}'`);
+  return port;
+}
+
+/** `--kafka`, else `KAFKA_BROKERS`: comma-separated `host:port`; none means the in-process bus. */
+function parseBrokers(value: string | undefined): string[] | undefined {
+  const brokers = (value ?? process.env.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
+  return brokers.length > 0 ? brokers : undefined;
+}
+
+/**
+ * `switchboard serve`: runs until SIGTERM or SIGINT, then stops consuming, lets the
+ * requests in flight finish and reply, closes everything and exits 0. A second signal
+ * while draining exits at once (1).
+ */
+export async function runServe(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(args, {
+    ...REGISTRY_OPTION,
+    kafka: { type: 'string' },
+    'http-port': { type: 'string' },
+    'http-host': { type: 'string' },
+    group: { type: 'string' },
+    'topic-prefix': { type: 'string' },
+    strategy: { type: 'string', short: 's' },
+  });
+  if (positionals.length > 0) throw new SwitchboardError('USAGE', `serve takes no arguments, got '${positionals.join(' ')}'`);
+  const httpPort = parsePort(values['http-port']);
+  // Listening from the start: a signal during startup stops the service once it is up.
+  const signalled = Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+  const logger = createLogger();
+  const running = await startService({
+    logger,
+    registry: registryPaths(values.registry),
+    brokers: parseBrokers(values.kafka),
+    httpHost: values['http-host'],
+    httpPort,
+    groupId: values.group,
+    topicPrefix: values['topic-prefix'],
+    strategy: values.strategy,
+  });
+  await signalled;
+  logger.info('signal received: draining in-flight requests');
+  const forced = () => {
+    logger.warn('second signal: exiting without draining');
+    process.exit(1);
+  };
+  process.once('SIGTERM', forced).once('SIGINT', forced);
+  await running.stop();
+  logger.info('stopped');
+  return 0;
+}
