@@ -29,7 +29,7 @@ const B = 0.5;
  * Only the start of a definition's body is indexed: it states the agent's job, while the
  * long tail (workflows, templates, checklists) adds noise and index-building time.
  */
-const BODY_WORDS = 1000;
+const BODY_WORDS = 600;
 
 function firstWords(text: string, count: number): string {
   let at = -1;
@@ -155,10 +155,15 @@ export class AgentIndex {
       });
     }
 
+    // Typos are corrected towards the routing fields' words only: a body's thousands of
+    // words would make far more false corrections (and a larger index) than real ones.
     const vocabulary = new Map<string, number>();
     for (const byField of texts) {
       const seen = new Set<string>();
-      for (const field of FIELDS) for (const text of byField[field]) for (const word of words(asProse(text))) seen.add(word);
+      for (const field of FIELDS) {
+        if (field === 'body') continue;
+        for (const text of byField[field]) for (const word of words(asProse(text))) seen.add(word);
+      }
       for (const word of seen) vocabulary.set(word, (vocabulary.get(word) ?? 0) + 1);
     }
     this.#typos = new TypoIndex(vocabulary);
