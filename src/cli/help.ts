@@ -63,8 +63,9 @@ ${REGISTRY}
       --http-host H       HTTP address (default 127.0.0.1)
       --http-port N       HTTP port (default 8787; 0 picks a free one)
       --group ID          consumer group of the request topic (default switchboard-router)
-      --topic-prefix P    prepended to every topic name (default none)
+      --topic-prefix P    topics are P.requested.v1, P.completed.v1, … (default agent.routing)
   -s, --strategy S        default strategy (default: hybrid with the embedding model, else lexical)
+      --model M           embedding model (see route --help)
 
 endpoints: GET /health, GET /metrics (Prometheus), POST /route (SPEC §2 input → completed payload)
 logs: JSON lines on stderr (level from $SWITCHBOARD_LOG_LEVEL, default info)

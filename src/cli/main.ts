@@ -10,6 +10,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./commands/eval.ts')).runEval,
   bench: async () => (await import('./commands/bench.ts')).runBench,
   serve: async () => (await import('./commands/serve.ts')).runServe,
+  request: async () => (await import('./commands/request.ts')).runRequest,
+  hook: async () => (await import('./commands/hook.ts')).runHook,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,9 +1,9 @@
-import type { RoutingContext, RoutingResult } from '../../contracts/routing.ts';
+import type { RoutingContext } from '../../contracts/routing.ts';
 import { SwitchboardError } from '../../errors.ts';
 import { openRouter } from '../../open-router.ts';
-import type { Candidate } from '../../routing/strategy.ts';
-import { printIssue, table } from '../format.ts';
+import { printIssue } from '../format.ts';
 import { parseCommand, parseNumber, REGISTRY_OPTION, registryPaths } from '../options.ts';
+import { renderDecision } from '../render-decision.ts';
 
 function parseContext(pairs: string[] | undefined): RoutingContext {
   const context: RoutingContext = {};
@@ -13,38 +13,6 @@ function parseContext(pairs: string[] | undefined): RoutingContext {
     context[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return context;
-}
-
-function render(result: RoutingResult, closest: Candidate[]): string {
-  const meta = result.routing_metadata;
-  const lines: string[] = [];
-  lines.push(
-    result.selected_agent === null
-      ? `no match (${result.no_match_reason})`
-      : `→ ${result.selected_agent}  (${result.routing_policy}, confidence ${result.recommendations[0].confidence.total.toFixed(2)})`,
-  );
-  const rows = result.recommendations.map((r, i) => [
-    String(i + 1),
-    r.agent_name,
-    r.confidence.total.toFixed(2),
-    r.confidence.trigger_score.toFixed(2),
-    r.confidence.context_score.toFixed(2),
-    r.confidence.capability_score.toFixed(2),
-    r.confidence.historical_score.toFixed(2),
-    r.reason,
-  ]);
-  if (rows.length > 0) {
-    lines.push('', table(['#', 'agent', 'total', 'trigger', 'context', 'capability', 'history', 'reason'], rows));
-  }
-  if (result.selected_agent === null && closest.length > 0) {
-    lines.push('', 'closest, below the confidence threshold:');
-    lines.push(table(['agent', 'total', 'reason'], closest.map((c) => [c.agent.name, c.score.total.toFixed(2), c.reason])));
-  }
-  lines.push(
-    '',
-    `${meta.routing_strategy} · ${meta.candidates_evaluated} agents · registry ${meta.registry_version} · ${meta.routing_time_ms.toFixed(3)} ms`,
-  );
-  return `${lines.join('\n')}\n`;
 }
 
 export async function runRoute(args: string[]): Promise<number> {
@@ -80,7 +48,7 @@ export async function runRoute(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } else {
     const closest = result.selected_agent === null ? (await router.rank(request)).slice(0, 3) : [];
-    process.stdout.write(render(result, closest));
+    process.stdout.write(renderDecision(result, closest));
   }
   return 0;
 }

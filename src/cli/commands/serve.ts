@@ -33,6 +33,7 @@ export async function runServe(args: string[]): Promise<number> {
     group: { type: 'string' },
     'topic-prefix': { type: 'string' },
     strategy: { type: 'string', short: 's' },
+    model: { type: 'string' },
   });
   if (positionals.length > 0) throw new SwitchboardError('USAGE', `serve takes no arguments, got '${positionals.join(' ')}'`);
   const httpPort = parsePort(values['http-port']);
@@ -48,6 +49,7 @@ export async function runServe(args: string[]): Promise<number> {
     groupId: values.group,
     topicPrefix: values['topic-prefix'],
     strategy: values.strategy,
+    model: values.model,
   });
   await signalled;
   logger.info('signal received: draining in-flight requests');

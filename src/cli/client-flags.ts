@@ -1,0 +1,14 @@
+import { SwitchboardError } from '../errors.ts';
+import { parseNumber } from './options.ts';
+
+/** The flags of the commands that ask the routing service through the client library. */
+export const CLIENT_OPTIONS = { kafka: { type: 'string' }, timeout: { type: 'string' } } as const;
+
+/** `--timeout` in ms, 1..600,000; `fallback` when absent. */
+export function parseTimeout(value: string | undefined, fallback: number): number {
+  const timeoutMs = parseNumber(value, '--timeout') ?? fallback;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
+    throw new SwitchboardError('USAGE', `--timeout expects 1..600000 ms, got '${value}'`);
+  }
+  return timeoutMs;
+}

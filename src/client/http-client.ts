@@ -1,0 +1,48 @@
+import { FailedPayload } from '../contracts/events.ts';
+import type { RoutingRequest, RoutingResult } from '../contracts/routing.ts';
+import { RoutingResultSchema } from '../contracts/routing-schemas.ts';
+import { RoutingFailedError, RoutingTimeoutError, RoutingTransportError } from './errors.ts';
+import type { RemoteRouter, SendOptions } from './route.ts';
+
+/**
+ * Asks the routing service's `POST /route`, with the event client's typed errors. For
+ * short-lived processes (the Claude Code hook): one HTTP request costs tens of ms from a
+ * cold process, where the event path must first load the Kafka client and join a consumer
+ * group (~0.6 s measured), longer than such a caller can wait.
+ */
+export class RoutingHttpClient implements RemoteRouter {
+  readonly transport = 'http';
+  readonly #url: URL;
+
+  /** `baseUrl`: the service, `http://127.0.0.1:8787` by default when served. */
+  constructor(baseUrl: string) {
+    this.#url = new URL('/route', baseUrl);
+  }
+
+  async send(request: RoutingRequest, options: Required<SendOptions>): Promise<RoutingResult> {
+    const { correlationId, timeoutMs } = options;
+    let response: Response;
+    let body: unknown;
+    try {
+      response = await fetch(this.#url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      body = await response.json();
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'TimeoutError') throw new RoutingTimeoutError(correlationId, timeoutMs);
+      const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      throw new RoutingTransportError(correlationId, `${this.#url}: ${reason}`, { cause: error });
+    }
+    if (response.ok) {
+      const result = RoutingResultSchema.safeParse(body);
+      if (result.success) return result.data;
+    } else {
+      const failure = FailedPayload.safeParse(body);
+      if (failure.success) throw new RoutingFailedError(correlationId, failure.data);
+    }
+    throw new RoutingTransportError(correlationId, `${this.#url}: unreadable ${response.status} answer`);
+  }
+}

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { RoutingRequest, RoutingResult } from '../contracts/routing.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { RoutingClientError, RoutingFailedError, RoutingTimeoutError } from './errors.ts';
+import { routingRequest, type RequestOptions } from './request.ts';
+
+export const DEFAULT_TIMEOUT_MS = 2_000;
+import { eventsKilled, inEventShare } from './rollout.ts';
+
+export interface SendOptions {
+  /** ms; over events it also sets the request's `deadline`, after which the service skips it. */
+  readonly timeoutMs?: number;
+  /** A UUID; default a new one. */
+  readonly correlationId?: string;
+}
+
+/**
+ * What the facade needs of a way to the routing service: RoutingEventClient (`event`), or
+ * RoutingHttpClient (`http`) for processes too short-lived to join a consumer group.
+ */
+export interface RemoteRouter {
+  readonly transport: 'event' | 'http';
+  send(request: RoutingRequest, options: Required<SendOptions>): Promise<RoutingResult>;
+}
+
+/** What it needs of the in-process router (Router is one). */
+export interface LocalRouter {
+  route(request: RoutingRequest): Promise<RoutingResult>;
+}
+
+export interface RouteOptions extends RequestOptions {
+  /** Try the event path at all (default true; `SWITCHBOARD_USE_EVENTS=false` overrides it). */
+  readonly useEvents?: boolean;
+  /** Share of correlation ids sent over events, 0..1 (default 1): the rollout dial. */
+  readonly eventShare?: number;
+  /** Answer locally when the event path fails (default true); false rethrows its error. */
+  readonly fallbackOnError?: boolean;
+  /** How long the service may take, ms (default 2,000). */
+  readonly timeoutMs?: number;
+  /** A UUID; default a new one. It also picks the rollout bucket. */
+  readonly correlationId?: string;
+}
+
+/**
+ * How a decision was reached: by the service (over `event`s, or `http`), locally without
+ * asking it, or locally after asking it failed (`hybrid`).
+ */
+export type FacadePath = RemoteRouter['transport'] | 'local' | 'hybrid';
+
+/** Why the local router answered. */
+export type LocalReason =
+  | 'no_event_client'
+  | 'disabled'
+  | 'kill_switch'
+  | 'rollout'
+  | 'circuit_open'
+  | 'timeout'
+  | 'transport'
+  | 'failed';
+
+export interface RoutedDecision {
+  readonly result: RoutingResult;
+  readonly routing_path: FacadePath;
+  readonly correlation_id: string;
+  /** Set when the local router answered. */
+  readonly local_reason?: LocalReason;
+  /** The event path's error, when it was tried and failed (`hybrid`). */
+  readonly event_error?: RoutingClientError;
+}
+
+export interface FacadeOptions {
+  /** The way to the service; without one every call is local. */
+  readonly events?: RemoteRouter;
+  /** The in-process router over the same registry, opened on first need (then kept). */
+  readonly local: () => Promise<LocalRouter>;
+  readonly breaker?: CircuitBreaker;
+  /** Defaults for every call's options. */
+  readonly defaults?: RouteOptions;
+  /** Where the kill switch is read, at every call (tests). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The `route()` facade of SPEC §4: one call that asks the routing service over events when
+ * the rollout says so and the circuit is closed, and otherwise (or when that fails, if
+ * allowed) asks the in-process router, saying which path answered.
+ */
+export class RoutingFacade {
+  readonly breaker: CircuitBreaker;
+  readonly #events: RemoteRouter | undefined;
+  readonly #openLocal: () => Promise<LocalRouter>;
+  readonly #defaults: RouteOptions;
+  readonly #env: NodeJS.ProcessEnv;
+  #localRouter: Promise<LocalRouter> | undefined;
+
+  constructor(options: FacadeOptions) {
+    this.#events = options.events;
+    this.#openLocal = options.local;
+    this.breaker = options.breaker ?? new CircuitBreaker();
+    this.#defaults = options.defaults ?? {};
+    this.#env = options.env ?? process.env;
+  }
+
+  /** Rejects only with INVALID_REQUEST (before any path is tried), the local router's errors, or the event path's when fallback is off. */
+  async route(userRequest: string, callOptions: RouteOptions = {}): Promise<RoutedDecision> {
+    const options = { ...this.#defaults, ...callOptions };
+    const request = routingRequest(userRequest, options);
+    const correlationId = options.correlationId ?? randomUUID();
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const skip = this.#skipReason(correlationId, options);
+    if (skip !== undefined) return this.#routeLocally(request, correlationId, skip);
+    try {
+      const events = this.#events!;
+      const result = await events.send(request, { correlationId, timeoutMs });
+      this.breaker.success();
+      return { result, routing_path: events.transport, correlation_id: correlationId };
+    } catch (error) {
+      // A request the service refused as invalid says the service is up; anything else
+      // (a timeout, a transport or service failure, or a bug of ours) says the path is not.
+      if (error instanceof RoutingClientError && !error.canRetry) this.breaker.success();
+      else this.breaker.failure();
+      if (!(error instanceof RoutingClientError) || options.fallbackOnError === false) throw error;
+      return this.#routeLocally(request, correlationId, reasonOf(error), error);
+    }
+  }
+
+  /** Why the event path is not tried for this call, if it is not; reserves the breaker's trial when it is. */
+  #skipReason(correlationId: string, options: RouteOptions): LocalReason | undefined {
+    if (this.#events === undefined) return 'no_event_client';
+    if (options.useEvents === false) return 'disabled';
+    if (eventsKilled(this.#env)) return 'kill_switch';
+    if (!inEventShare(correlationId, options.eventShare ?? 1)) return 'rollout';
+    if (!this.breaker.allow()) return 'circuit_open';
+    return undefined;
+  }
+
+  async #routeLocally(request: RoutingRequest, correlationId: string, reason: LocalReason, eventError?: RoutingClientError): Promise<RoutedDecision> {
+    this.#localRouter ??= this.#openLocal();
+    // A router that failed to open is tried again by the next call.
+    const router = await this.#localRouter.catch((error: unknown) => {
+      this.#localRouter = undefined;
+      throw error;
+    });
+    const result = await router.route(request);
+    return {
+      result,
+      routing_path: eventError === undefined ? 'local' : 'hybrid',
+      correlation_id: correlationId,
+      local_reason: reason,
+      ...(eventError !== undefined && { event_error: eventError }),
+    };
+  }
+}
+
+function reasonOf(error: RoutingClientError): LocalReason {
+  if (error instanceof RoutingTimeoutError) return 'timeout';
+  return error instanceof RoutingFailedError ? 'failed' : 'transport';
+}

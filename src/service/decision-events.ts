@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { buildEvent, eventRecord } from '../contracts/event-codec.ts';
+import type { PayloadOf } from '../contracts/events.ts';
+import type { TopicNames } from '../contracts/topics.ts';
+import type { Bus, OutgoingRecord } from '../transport/bus.ts';
+import type { ServiceMetrics } from './metrics.ts';
+import type { Decision } from './routing-service.ts';
+
+/** The name the service signs its events with. */
+export const SERVICE_NAME = 'switchboard-router';
+
+/** Which service instance decided: several share one consumer group. */
+const INSTANCE = `${hostname()}:${process.pid}`;
+
+export interface DecisionEventsOptions {
+  readonly bus: Bus;
+  /** `in-process` or `kafka`: the transport named in events of requests that came over the bus. */
+  readonly busKind: string;
+  readonly topics: TopicNames;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+}
+
+/**
+ * The `agent.routing.decision.v1` observability events (SPEC §3): one per decision, on
+ * any transport. A rejected request is not a decision and gets none. Building one never
+ * fails the request it describes: a request the event schema refuses is logged and skipped.
+ */
+export class DecisionEvents {
+  readonly #options: DecisionEventsOptions;
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(options: DecisionEventsOptions) {
+    this.#options = options;
+  }
+
+  /** The event record for a decision taken on the bus, to be produced with its reply. */
+  record(request: unknown, decision: Decision, correlationId: string): OutgoingRecord | undefined {
+    return this.#build(request, decision, correlationId, 'event', this.#options.busKind);
+  }
+
+  /** Publishes the event of an HTTP decision without holding up its reply; `flush` waits for it. */
+  publish(request: unknown, decision: Decision): void {
+    const record = this.#build(request, decision, randomUUID(), 'http', 'http');
+    if (record === undefined) return;
+    const sent = this.#options.bus.produce([record]).catch((error: unknown) => {
+      this.#options.metrics.busError();
+      this.#options.logger.warn({ err: error }, 'could not publish a decision event');
+    });
+    this.#pending.add(sent);
+    void sent.finally(() => this.#pending.delete(sent));
+  }
+
+  /** Resolves once every published event is acknowledged (or has failed). */
+  async flush(): Promise<void> {
+    await Promise.all(this.#pending);
+  }
+
+  #build(request: unknown, decision: Decision, correlationId: string, path: 'event' | 'http', transport: string): OutgoingRecord | undefined {
+    if (!decision.ok && decision.failure.outcome === 'invalid') return undefined;
+    const common = { request: request as PayloadOf<'AGENT_ROUTING_DECISION'>['request'], routing_path: path, latency_ms: decision.latencyMs, transport, instance: INSTANCE };
+    const payload: PayloadOf<'AGENT_ROUTING_DECISION'> = decision.ok
+      ? { ...common, outcome: 'completed', result: decision.result }
+      : { ...common, outcome: 'failed', error: decision.failure.payload };
+    try {
+      return eventRecord(buildEvent('AGENT_ROUTING_DECISION', { correlationId, service: SERVICE_NAME }, payload), this.#options.topics);
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 'decision event not built');
+      return undefined;
+    }
+  }
+}

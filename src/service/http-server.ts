@@ -1,0 +1,90 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { healthReport, type BusStatus } from './health.ts';
+import { failureOf } from './outcome.ts';
+import type { Decision, RoutingService } from './routing-service.ts';
+
+export interface HttpServerOptions {
+  readonly logger: Logger;
+  /** The request consumer's status for /health, or null without one. */
+  readonly busStatus: () => BusStatus | null;
+  /** Told about every request that reached the decision path (for the decision event). */
+  readonly onDecision?: (request: unknown, decision: Decision) => void;
+}
+
+/**
+ * A 10,000-character request is at most 60 KB as JSON (`\uXXXX` escapes); the rest is
+ * room for context and options. Anything larger is refused before it is read.
+ */
+export const BODY_LIMIT_BYTES = 128 * 1024;
+
+/** Framework errors in the words of the API: what was wrong with the body. */
+function describe(error: FastifyError, request: FastifyRequest): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `content-type must be application/json, got '${request.headers['content-type'] ?? 'none'}'`;
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `body is over the ${BODY_LIMIT_BYTES}-byte limit`;
+    default:
+      return error instanceof SyntaxError ? `body is not valid JSON: ${error.message}` : error.message;
+  }
+}
+
+/**
+ * The HTTP face of the service: GET /health, GET /metrics, POST /route. Every failure,
+ * including a body the framework could not read, is answered `{error_code, error_message}`
+ * with the catalogue's status; nothing a client sends can take the server down.
+ */
+export function buildHttpServer(service: RoutingService, options: HttpServerOptions): FastifyInstance {
+  const { logger } = options;
+  // Fastify's own info lines (the listening address) would repeat the service's ready line.
+  const httpLogger: FastifyBaseLogger = logger.child({}, { level: logger.isLevelEnabled('warn') ? 'warn' : logger.level });
+  const app = Fastify({
+    loggerInstance: httpLogger,
+    // One log line per request would cost more than the decision itself.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Idle keep-alive sockets close at shutdown; requests in progress finish first.
+    forceCloseConnections: 'idle',
+  });
+  // Only JSON is a routing request: a text/plain body is refused with 415, not parsed.
+  app.removeContentTypeParser('text/plain');
+
+  // A keep-alive socket that answered during the drain would hold shutdown open until its
+  // idle timeout: tell the client this response is the socket's last.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (service.draining) reply.header('connection', 'close');
+    done(null, payload);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const isRoute = request.routeOptions.url === '/route';
+    const failure = isRoute ? service.rejected(error, 'http') : failureOf(error);
+    if (failure.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    const message = failure.code === 'INVALID_REQUEST' ? describe(error, request) : failure.payload.error_message;
+    return reply.code(failure.status).send({ ...failure.payload, error_message: message });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error_code: 'INVALID_REQUEST', error_message: `no such endpoint: ${request.method} ${request.url}` }),
+  );
+
+  app.get('/health', async (_request, reply) => {
+    const report = healthReport(service, options.busStatus());
+    return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const { registry } = service.metrics;
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+
+  app.post('/route', async (request, reply) => {
+    const decision = await service.decide(request.body, 'http');
+    options.onDecision?.(request.body, decision);
+    if (decision.ok) return reply.send(decision.result);
+    return reply.code(decision.failure.status).send(decision.failure.payload);
+  });
+
+  return app;
+}

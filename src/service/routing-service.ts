@@ -1,0 +1,156 @@
+import type { Logger } from 'pino';
+import type { RoutingResult } from '../contracts/routing.ts';
+import { formatIssue } from '../registry/load.ts';
+import type { Registry } from '../registry/agent.ts';
+import type { CacheStats } from '../routing/cache.ts';
+import type { Router } from '../routing/router.ts';
+import { openRouter, type OpenedRouter } from '../open-router.ts';
+import { ServiceMetrics, type MetricsSource, type Transport } from './metrics.ts';
+import { failureOf, type Failure } from './outcome.ts';
+
+/** What the decision path hands back to a transport, which only has to put it on the wire. */
+export type Decision = (
+  | { readonly ok: true; readonly outcome: 'completed' | 'no_match'; readonly result: RoutingResult }
+  | { readonly ok: false; readonly failure: Failure }
+) & {
+  /** Time spent on the decision path, validation included. */
+  readonly latencyMs: number;
+};
+
+export interface OpenServiceOptions {
+  readonly logger: Logger;
+  /** The default strategy; unset: hybrid when the embedding model is present, else lexical. */
+  readonly strategy?: string;
+  /** The embedding model (default: the catalogue's default). */
+  readonly model?: string;
+}
+
+/** Which strategy serves requests that name none, and why. */
+export interface StrategyStatus {
+  readonly default: string;
+  /** The sentence-embedding model in use, or null when none is loaded. */
+  readonly embedding_model: string | null;
+  /** Set when the service runs lexical because the model is missing. */
+  readonly note?: string;
+}
+
+/**
+ * The warm routing service: owns the router (its registry, indexes and cache), the
+ * metrics, and the decision path that HTTP and the bus share: validate, route, and turn
+ * the result or the error into an outcome, counted once here.
+ */
+export class RoutingService implements MetricsSource {
+  readonly router: Router;
+  readonly metrics: ServiceMetrics;
+  readonly strategy: StrategyStatus;
+  readonly #opened: OpenedRouter;
+  readonly #logger: Logger;
+  readonly #started = performance.now();
+  readonly #knownStrategies: ReadonlySet<string>;
+  #draining = false;
+
+  /** Loads the registry (bad files are logged and skipped) and warms the default strategy. */
+  static async open(paths: string[], options: OpenServiceOptions): Promise<RoutingService> {
+    const { logger } = options;
+    let note: string | undefined;
+    const opened = await openRouter(paths, {
+      defaultStrategy: options.strategy,
+      model: options.model,
+      onIssue: (issue) => logger[issue.severity === 'error' ? 'error' : 'warn'](formatIssue(issue)),
+      onNotice: (message) => {
+        note = message;
+        logger.warn(message);
+      },
+    });
+    return new RoutingService(opened, logger, note);
+  }
+
+  constructor(opened: OpenedRouter, logger: Logger, note?: string) {
+    this.#opened = opened;
+    this.router = opened.router;
+    this.#logger = logger;
+    this.#knownStrategies = new Set(opened.router.strategyNames);
+    this.strategy = {
+      default: opened.router.defaultStrategy,
+      embedding_model: opened.encoder?.model ?? null,
+      ...(note === undefined ? {} : { note }),
+    };
+    this.metrics = new ServiceMetrics(this);
+  }
+
+  get registry(): Registry {
+    return this.router.registry;
+  }
+
+  get registryVersion(): string {
+    return this.router.registry.version;
+  }
+
+  get agentCount(): number {
+    return this.router.registry.agents.length;
+  }
+
+  get uptimeSeconds(): number {
+    return (performance.now() - this.#started) / 1000;
+  }
+
+  /** True once shutdown began: in-flight work still finishes, health says so. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  cacheStats(): CacheStats {
+    return this.router.cacheStats();
+  }
+
+  /** Decides one routing input (SPEC §2) of any shape; never throws. */
+  async decide(input: unknown, transport: Transport): Promise<Decision> {
+    const started = performance.now();
+    this.metrics.requestStarted();
+    try {
+      // The router validates: an input of the wrong shape comes back as INVALID_REQUEST.
+      const result = await this.router.route(input as Parameters<Router['route']>[0]);
+      const outcome = result.selected_agent === null ? 'no_match' : 'completed';
+      const latencyMs = performance.now() - started;
+      this.metrics.requestEnded(outcome, result.routing_metadata.routing_strategy, transport, latencyMs / 1000);
+      return { ok: true, outcome, result, latencyMs };
+    } catch (error) {
+      const failure = this.#failed(error, input);
+      this.metrics.requestEnded(failure.outcome, this.strategyLabel(input), transport);
+      return { ok: false, failure, latencyMs: performance.now() - started };
+    }
+  }
+
+  /** Counts a request its transport rejected before the decision path (unreadable body). */
+  rejected(error: unknown, transport: Transport): Failure {
+    const failure = this.#failed(error, undefined);
+    this.metrics.count(failure.outcome, this.strategyLabel(undefined), transport);
+    return failure;
+  }
+
+  /**
+   * The strategy a request asked for, as a metrics label: its own name when the router
+   * knows it, `unknown` otherwise, so that arbitrary input cannot grow the label set.
+   */
+  strategyLabel(input: unknown): string {
+    const requested = (input as { options?: { routing_strategy?: unknown } } | null | undefined)?.options?.routing_strategy;
+    if (requested === undefined) return this.router.defaultStrategy;
+    return typeof requested === 'string' && this.#knownStrategies.has(requested) ? requested : 'unknown';
+  }
+
+  beginDrain(): void {
+    this.#draining = true;
+  }
+
+  /** Releases the embedding model; call after every transport has stopped. */
+  async close(): Promise<void> {
+    await this.#opened.encoder?.close();
+  }
+
+  #failed(error: unknown, input: unknown): Failure {
+    const failure = failureOf(error);
+    // Bad input is the caller's business; anything else is worth a look.
+    if (failure.outcome === 'failed') this.#logger.error({ err: error, strategy: this.strategyLabel(input) }, 'routing failed');
+    return failure;
+  }
+}

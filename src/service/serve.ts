@@ -1,0 +1,103 @@
+import type { Logger } from 'pino';
+import { DEFAULT_TOPIC_PREFIX, topicNames } from '../contracts/topics.ts';
+import type { Bus } from '../transport/bus.ts';
+import { DecisionEvents } from './decision-events.ts';
+import { buildHttpServer } from './http-server.ts';
+import { RequestConsumer } from './request-consumer.ts';
+import { RoutingService } from './routing-service.ts';
+
+export const SERVE_DEFAULTS = {
+  httpHost: '127.0.0.1',
+  httpPort: 8787,
+  groupId: 'switchboard-router',
+  topicPrefix: DEFAULT_TOPIC_PREFIX,
+  /** Partitions of topics the service creates: the most instances one group can spread over. */
+  partitions: 3,
+} as const;
+
+export interface ServeOptions {
+  readonly logger: Logger;
+  readonly registry: string[];
+  /** Kafka bootstrap brokers; without them the service runs on the in-process bus. */
+  readonly brokers?: readonly string[];
+  readonly httpHost?: string;
+  /** 0 picks a free port (see `RunningService.url`). */
+  readonly httpPort?: number;
+  readonly groupId?: string;
+  readonly topicPrefix?: string;
+  readonly strategy?: string;
+  readonly model?: string;
+  readonly partitions?: number;
+  /**
+   * Publish a decision event per decision. Default: on with Kafka; off on the in-process
+   * bus, which keeps every record for the life of the process and has no reader for them yet.
+   */
+  readonly decisionEvents?: boolean;
+}
+
+export interface RunningService {
+  readonly service: RoutingService;
+  readonly bus: Bus;
+  /** `http://host:port` as bound. */
+  readonly url: string;
+  /** Stops consuming and accepting, drains what is in flight, closes bus and HTTP. */
+  stop(): Promise<void>;
+}
+
+/** The Kafka client loads only when Kafka is configured. */
+async function openBus(brokers: readonly string[] | undefined): Promise<Bus> {
+  if (brokers === undefined) return new (await import('../transport/in-process-bus.ts')).InProcessBus();
+  return new (await import('../transport/kafka-bus.ts')).KafkaBus({ brokers, clientId: 'switchboard-router' });
+}
+
+/**
+ * Starts the routing service: router warm, topics created, consumer assigned, HTTP
+ * listening; logs one line when ready. Without brokers the bus is in-process: the
+ * embedded default, where HTTP is the way in.
+ */
+export async function startService(options: ServeOptions): Promise<RunningService> {
+  const { logger } = options;
+  const settings = {
+    httpHost: options.httpHost ?? SERVE_DEFAULTS.httpHost,
+    httpPort: options.httpPort ?? SERVE_DEFAULTS.httpPort,
+    groupId: options.groupId ?? SERVE_DEFAULTS.groupId,
+    topicPrefix: options.topicPrefix ?? SERVE_DEFAULTS.topicPrefix,
+    partitions: options.partitions ?? SERVE_DEFAULTS.partitions,
+  };
+  const topics = topicNames(settings.topicPrefix);
+  const service = await RoutingService.open(options.registry, { logger, strategy: options.strategy, model: options.model });
+  if (options.brokers === undefined) {
+    logger.info('no Kafka configured (--kafka or KAFKA_BROKERS): running on the in-process bus, the embedded default; requests come in over HTTP');
+  }
+  const bus = await openBus(options.brokers);
+  const kind = options.brokers === undefined ? 'in-process' : 'kafka';
+  try {
+    await bus.createTopics(Object.values(topics), settings.partitions);
+    const decisions =
+      (options.decisionEvents ?? kind === 'kafka') ? new DecisionEvents({ bus, busKind: kind, topics, metrics: service.metrics, logger }) : undefined;
+    const consumer = await RequestConsumer.start(bus, service, { kind, brokers: options.brokers, groupId: settings.groupId, topics, decisions, logger });
+    const app = buildHttpServer(service, {
+      logger,
+      busStatus: () => consumer.status(),
+      onDecision: decisions && ((request, decision) => decisions.publish(request, decision)),
+    });
+    const url = await app.listen({ host: settings.httpHost, port: settings.httpPort });
+    logger.info(
+      { url, registry_version: service.registryVersion, agents: service.agentCount, strategy: service.strategy.default, group_id: settings.groupId },
+      `switchboard serving on ${url}`,
+    );
+    const stop = async () => {
+      service.beginDrain();
+      // Both wait for their work in flight: handlers reply and commit, HTTP requests answer.
+      await Promise.all([consumer.stop(), app.close()]);
+      await decisions?.flush();
+      await bus.close();
+      await service.close();
+    };
+    return { service, bus, url, stop };
+  } catch (error) {
+    await bus.close();
+    await service.close();
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+import { InProcessBus, simulateCrash } from '../../src/transport/in-process-bus.ts';
+import { busContract } from './bus-contract.ts';
+
+busContract('in-process bus', { create: () => new InProcessBus(), crash: simulateCrash });
