@@ -29,12 +29,9 @@ const registry = registryOf([
   },
 ]);
 
-describe(`semantic and hybrid strategies with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MODEL) }, () => {
+describe(`with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MODEL) }, () => {
   let encoder: Encoder;
   let vectorDir: string;
-  const router = (strategy: string) =>
-    Router.create(registry, { ...embeddingServices(encoder, vectorDir), defaultStrategy: strategy, cache: false });
-
   before(async () => {
     encoder = await loadEncoder(DEFAULT_MODEL);
     vectorDir = await mkdtemp(path.join(tmpdir(), 'switchboard-vectors-'));
@@ -44,49 +41,87 @@ describe(`semantic and hybrid strategies with the real ${DEFAULT_MODEL}`, { skip
     await rm(vectorDir, { recursive: true, force: true });
   });
 
-  for (const strategy of ['semantic', 'hybrid']) {
-    test(`${strategy}: a paraphrase sharing no trigger word reaches the right agent`, async () => {
-      const result = await (await router(strategy)).route({
-        user_request: 'our reports page takes forever because the orders table lookup scans everything',
-        options: { min_confidence: 0 },
+  describe('semantic and hybrid strategies', () => {
+    const router = (strategy: string) =>
+      Router.create(registry, { ...embeddingServices(encoder, vectorDir), defaultStrategy: strategy, cache: false });
+
+    for (const strategy of ['semantic', 'hybrid']) {
+      test(`${strategy}: a paraphrase sharing no trigger word reaches the right agent`, async () => {
+        const result = await (await router(strategy)).route({
+          user_request: 'our reports page takes forever because the orders table lookup scans everything',
+          options: { min_confidence: 0 },
+        });
+        assert.equal(result.recommendations[0].agent_name, 'sql-tuner');
       });
-      assert.equal(result.recommendations[0].agent_name, 'sql-tuner');
+
+      test(`${strategy}: the breakdown carries the semantic component and names the closest text`, async () => {
+        const result = await (await router(strategy)).route({ user_request: 'roll out the new api version to the cluster', options: { min_confidence: 0 } });
+        const [top] = result.recommendations;
+        assert.equal(top.agent_name, 'k8s-deployer');
+        assert.ok(top.confidence.semantic_score !== undefined && top.confidence.semantic_score > 0 && top.confidence.semantic_score <= 1);
+        assert.match(top.reason, /Similar to its (profile|trigger|capability|body) '/);
+        assert.ok(result.recommendations.every((r, i, all) => i === 0 || all[i - 1].confidence.total >= r.confidence.total));
+      });
+
+      test(`${strategy}: the same request twice gives the same decision`, async () => {
+        const request = { user_request: 'describe what I staged so the history reads well', options: { min_confidence: 0 } };
+        const [a, b] = [await (await router(strategy)).route(request), await (await router(strategy)).route(request)];
+        assert.deepEqual(a.recommendations, b.recommendations);
+      });
+    }
+
+    test('hybrid answers no match for a request no agent serves', async () => {
+      const result = await (await router('hybrid')).route({ user_request: 'recommend a mechanical keyboard under $100' });
+      assert.equal(result.selected_agent, null);
+      assert.equal(result.no_match_reason, 'no_candidate_above_threshold');
     });
 
-    test(`${strategy}: the breakdown carries the semantic component and names the closest text`, async () => {
-      const result = await (await router(strategy)).route({ user_request: 'roll out the new api version to the cluster', options: { min_confidence: 0 } });
-      const [top] = result.recommendations;
-      assert.equal(top.agent_name, 'k8s-deployer');
-      assert.ok(top.confidence.semantic_score !== undefined && top.confidence.semantic_score > 0 && top.confidence.semantic_score <= 1);
-      assert.match(top.reason, /Similar to its (profile|trigger|capability|body) '/);
-      assert.ok(result.recommendations.every((r, i, all) => i === 0 || all[i - 1].confidence.total >= r.confidence.total));
+    test('hybrid selects the agent a plain request names by its job', async () => {
+      const result = await (await router('hybrid')).route({ user_request: 'write the commit message for my staged changes' });
+      assert.equal(result.selected_agent, 'commit-writer');
     });
 
-    test(`${strategy}: the same request twice gives the same decision`, async () => {
-      const request = { user_request: 'describe what I staged so the history reads well', options: { min_confidence: 0 } };
-      const [a, b] = [await (await router(strategy)).route(request), await (await router(strategy)).route(request)];
-      assert.deepEqual(a.recommendations, b.recommendations);
+    test('an explicit request is answered without embedding the request', async () => {
+      let embedded = 0;
+      const counting: Encoder = { ...encoder, embedQuery: (text) => (embedded++, encoder.embedQuery(text)), embedPassage: (text) => encoder.embedPassage(text), close: async () => {} };
+      const hybrid = await Router.create(registry, { ...embeddingServices(counting, vectorDir), defaultStrategy: 'hybrid' });
+      const result = await hybrid.route({ user_request: '@sql-tuner look at this' });
+      assert.equal(result.selected_agent, 'sql-tuner');
+      assert.equal(embedded, 0);
     });
-  }
-
-  test('hybrid answers no match for a request no agent serves', async () => {
-    const result = await (await router('hybrid')).route({ user_request: 'recommend a mechanical keyboard under $100' });
-    assert.equal(result.selected_agent, null);
-    assert.equal(result.no_match_reason, 'no_candidate_above_threshold');
   });
 
-  test('hybrid selects the agent a plain request names by its job', async () => {
-    const result = await (await router('hybrid')).route({ user_request: 'write the commit message for my staged changes' });
-    assert.equal(result.selected_agent, 'commit-writer');
-  });
+  describe('learning from successful outcomes', () => {
+    // A request in words none of the agents' own texts use; one served example teaches it.
+    // The lexical strategy learns from near repeats (most weighted words shared); the
+    // embedding strategies also from rewordings.
+    const served = 'the nightly ledger reconciliation job is stuck again';
+    const similarFor: Record<string, string> = {
+      lexical: 'the ledger reconciliation job is stuck again tonight',
+      semantic: 'ledger reconciliation stuck overnight, please look',
+      hybrid: 'ledger reconciliation stuck overnight, please look',
+    };
 
-  test('an explicit request is answered without embedding the request', async () => {
-    let embedded = 0;
-    const counting: Encoder = { ...encoder, embedQuery: (text) => (embedded++, encoder.embedQuery(text)), embedPassage: (text) => encoder.embedPassage(text), close: async () => {} };
-    const hybrid = await Router.create(registry, { ...embeddingServices(counting, vectorDir), defaultStrategy: 'hybrid' });
-    const result = await hybrid.route({ user_request: '@sql-tuner look at this' });
-    assert.equal(result.selected_agent, 'sql-tuner');
-    assert.equal(embedded, 0);
+    for (const [strategy, similar] of Object.entries(similarFor)) {
+      test(`${strategy}: a request recorded as served well pulls similar requests to its agent`, async () => {
+        const router = await Router.create(registry, { ...embeddingServices(encoder, vectorDir), defaultStrategy: strategy });
+        const before = await router.route({ user_request: similar, options: { min_confidence: 0 } });
+        assert.ok(await router.learn(served, 'sql-tuner'));
+        assert.equal(await router.learn(served, 'sql-tuner'), false, 'the same utterance is kept once');
+        const after = await router.route({ user_request: similar, options: { min_confidence: 0 } });
+        assert.equal(after.routing_metadata.cache_hit, false, 'learning invalidates cached decisions');
+        assert.equal(after.recommendations[0].agent_name, 'sql-tuner');
+        const score = (result: typeof before) => result.recommendations.find((r) => r.agent_name === 'sql-tuner')?.confidence.total ?? 0;
+        assert.ok(score(after) > score(before), `${score(before)} → ${score(after)}`);
+      });
+    }
+
+    test('learning never overrides an explicit request, and rejects unknown agents', async () => {
+      const router = await Router.create(registry, { ...embeddingServices(encoder, vectorDir), defaultStrategy: 'hybrid' });
+      await router.learn('@k8s-deployer roll it out', 'sql-tuner');
+      assert.equal((await router.route({ user_request: '@k8s-deployer roll it out' })).selected_agent, 'k8s-deployer');
+      await assert.rejects(router.learn('anything', 'no-such-agent'), (error: unknown) => error instanceof SwitchboardError && error.code === 'INVALID_REQUEST');
+    });
   });
 });
 
@@ -95,48 +130,4 @@ test('a strategy that needs embeddings without an encoder fails with SERVICE_UNA
     Router.create(registry, { defaultStrategy: 'hybrid' }),
     (error: unknown) => error instanceof SwitchboardError && error.code === 'SERVICE_UNAVAILABLE' && /model:fetch/.test(error.message),
   );
-});
-
-describe(`learning from successful outcomes with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MODEL) }, () => {
-  let encoder: Encoder;
-  let vectorDir: string;
-  before(async () => {
-    encoder = await loadEncoder(DEFAULT_MODEL);
-    vectorDir = await mkdtemp(path.join(tmpdir(), 'switchboard-vectors-'));
-  });
-  after(async () => {
-    await encoder?.close();
-    await rm(vectorDir, { recursive: true, force: true });
-  });
-
-  // A request in words none of the agents' own texts use; one served example teaches it.
-  // The lexical strategy learns from near repeats (most weighted words shared); the
-  // embedding strategies also from rewordings.
-  const served = 'the nightly ledger reconciliation job is stuck again';
-  const similarFor: Record<string, string> = {
-    lexical: 'the ledger reconciliation job is stuck again tonight',
-    semantic: 'ledger reconciliation stuck overnight, please look',
-    hybrid: 'ledger reconciliation stuck overnight, please look',
-  };
-
-  for (const [strategy, similar] of Object.entries(similarFor)) {
-    test(`${strategy}: a request recorded as served well pulls similar requests to its agent`, async () => {
-      const router = await Router.create(registry, { ...embeddingServices(encoder, vectorDir), defaultStrategy: strategy });
-      const before = await router.route({ user_request: similar, options: { min_confidence: 0 } });
-      assert.ok(await router.learn(served, 'sql-tuner'));
-      assert.equal(await router.learn(served, 'sql-tuner'), false, 'the same utterance is kept once');
-      const after = await router.route({ user_request: similar, options: { min_confidence: 0 } });
-      assert.equal(after.routing_metadata.cache_hit, false, 'learning invalidates cached decisions');
-      assert.equal(after.recommendations[0].agent_name, 'sql-tuner');
-      const score = (result: typeof before) => result.recommendations.find((r) => r.agent_name === 'sql-tuner')?.confidence.total ?? 0;
-      assert.ok(score(after) > score(before), `${score(before)} → ${score(after)}`);
-    });
-  }
-
-  test('learning never overrides an explicit request, and rejects unknown agents', async () => {
-    const router = await Router.create(registry, { ...embeddingServices(encoder, vectorDir), defaultStrategy: 'hybrid' });
-    await router.learn('@k8s-deployer roll it out', 'sql-tuner');
-    assert.equal((await router.route({ user_request: '@k8s-deployer roll it out' })).selected_agent, 'k8s-deployer');
-    await assert.rejects(router.learn('anything', 'no-such-agent'), (error: unknown) => error instanceof SwitchboardError && error.code === 'INVALID_REQUEST');
-  });
 });
