@@ -1,9 +1,6 @@
 import { SwitchboardError } from '../errors.ts';
 import { parseNumber } from './options.ts';
 
-/** The flags of the commands that ask the routing service through the client library. */
-export const CLIENT_OPTIONS = { kafka: { type: 'string' }, timeout: { type: 'string' } } as const;
-
 /** `--timeout` in ms, 1..600,000; `fallback` when absent. */
 export function parseTimeout(value: string | undefined, fallback: number): number {
   const timeoutMs = parseNumber(value, '--timeout') ?? fallback;

@@ -12,6 +12,8 @@ commands:
   eval --set FILE           measure routing accuracy on a labelled JSONL set or the golden corpus
   bench                     measure per-decision latency and throughput; writes docs/benchmarks.md
   serve                     run the routing service: HTTP, and Kafka (or the in-process bus)
+  request <request…>        ask the routing service over Kafka, falling back to the local router
+  hook claude               Claude Code UserPromptSubmit hook: adds the ranked agents as context
 
 Run 'switchboard <command> --help' for its options.
 `,
@@ -70,5 +72,29 @@ ${REGISTRY}
 endpoints: GET /health, GET /metrics (Prometheus), POST /route (SPEC §2 input → completed payload)
 logs: JSON lines on stderr (level from $SWITCHBOARD_LOG_LEVEL, default info)
 SIGTERM/SIGINT: stop consuming, finish the requests in flight, close, exit 0
+`,
+  request: `usage: switchboard request <request…> [options]
+
+${REGISTRY}
+                         (opened only when the local router answers)
+      --kafka BROKERS     ask the routing service over Kafka, host:port[,…] (default: $KAFKA_BROKERS);
+                          without them the local router answers
+      --timeout MS        how long the service may take before the local router answers (default 2000)
+      --topic-prefix P    the service's topic prefix (see serve --help; default agent.routing)
+      --json              print {"routing_path","correlation_id","local_reason"?,"elapsed_ms","result"}
+
+routing_path: event (the service answered), local (not asked), hybrid (asked, then answered locally)
+exit codes: as route
+`,
+  hook: `usage: switchboard hook claude [options]   (reads Claude Code's UserPromptSubmit JSON on stdin)
+
+  -r, --registry P       agent registry; repeatable. Default: $SWITCHBOARD_REGISTRY, else the
+                         project's .claude/agents (the hook input's cwd)
+      --service URL       the routing service over HTTP (default: $SWITCHBOARD_URL); without it,
+                          or when it fails, the local router answers (lexical strategy)
+      --timeout MS        how long the service may take (default: $SWITCHBOARD_HOOK_TIMEOUT_MS, else 300)
+
+prints {"hookSpecificOutput": {"hookEventName": "UserPromptSubmit", "additionalContext": …}} with
+the ranked agents, or nothing when none fits; always exits 0, so that it never blocks a prompt
 `,
 };

@@ -25,7 +25,7 @@ export function additionalContext(result: RoutingResult, path: FacadePath): stri
     const reason = recommendation.reason.length > MAX_REASON_CHARS ? `${recommendation.reason.slice(0, MAX_REASON_CHARS - 1)}…` : recommendation.reason;
     return `${i + 1}. ${recommendation.agent_name} (confidence ${recommendation.confidence.total.toFixed(2)}): ${reason}`;
   });
-  const how = `${result.routing_metadata.routing_strategy}, ${path === 'event' ? 'routing service' : 'local router'}`;
+  const how = `${result.routing_metadata.routing_strategy}, ${path === 'local' || path === 'hybrid' ? 'local router' : 'routing service'}`;
   return [`Switchboard's ranked subagents for this prompt (${how}); consider delegating to the first if it fits:`, ...lines].join('\n');
 }
 

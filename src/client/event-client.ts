@@ -7,7 +7,7 @@ import type { Bus, BusRecord, Subscription } from '../transport/bus.ts';
 import { RoutingFailedError, RoutingTimeoutError, RoutingTransportError } from './errors.ts';
 import { PendingRequests, type ReplyMatch } from './pending-requests.ts';
 import { routingRequest, type RequestOptions } from './request.ts';
-import { DEFAULT_TIMEOUT_MS, type RemoteRouter, type SendOptions } from './route.ts';
+import { DEFAULT_TIMEOUT_MS, type RemoteRouter, type SendOptions } from './remote.ts';
 
 export interface EventClientOptions {
   /** Default: SPEC §3's topic names (`topicNames()`). */
@@ -16,8 +16,6 @@ export interface EventClientOptions {
   readonly service?: string;
   /** Default per-request timeout, ms (default 2,000). */
   readonly timeoutMs?: number;
-  /** The reply consumer's group; default a fresh one per client, so that it sees every reply. */
-  readonly groupId?: string;
   /** Close the bus with the client: for a bus made for this client alone. */
   readonly ownsBus?: boolean;
   /** Failures the reply consumer rides out by itself (lost connections, failed commits), for logs. */
@@ -82,7 +80,8 @@ export class RoutingEventClient implements RemoteRouter, AsyncDisposable {
     this.#ownsBus = options.ownsBus ?? false;
     this.#subscription = bus.subscribe(
       {
-        groupId: options.groupId ?? `switchboard-client-${randomUUID()}`,
+        // A group of its own: every client sees every reply, and keeps the ones it waits for.
+        groupId: `switchboard-client-${randomUUID()}`,
         topics: [this.#topics.completed, this.#topics.failed],
         // Only replies to requests sent from now on are ours.
         from: 'latest',

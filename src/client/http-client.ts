@@ -2,7 +2,8 @@ import { FailedPayload } from '../contracts/events.ts';
 import type { RoutingRequest, RoutingResult } from '../contracts/routing.ts';
 import { RoutingResultSchema } from '../contracts/routing-schemas.ts';
 import { RoutingFailedError, RoutingTimeoutError, RoutingTransportError } from './errors.ts';
-import type { RemoteRouter, SendOptions } from './route.ts';
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_TIMEOUT_MS, type RemoteRouter, type SendOptions } from './remote.ts';
 
 /**
  * Asks the routing service's `POST /route`, with the event client's typed errors. For
@@ -13,16 +14,19 @@ import type { RemoteRouter, SendOptions } from './route.ts';
 export class RoutingHttpClient implements RemoteRouter {
   readonly transport = 'http';
   readonly #url: URL;
+  readonly #timeoutMs: number;
 
-  /** `baseUrl`: the service, `http://127.0.0.1:8787` by default when served. */
-  constructor(baseUrl: string) {
+  /** `baseUrl`: the service, `http://127.0.0.1:8787` when served with the defaults. */
+  constructor(baseUrl: string, options: { readonly timeoutMs?: number } = {}) {
     this.#url = new URL('/route', baseUrl);
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  async send(request: RoutingRequest, options: Required<SendOptions>): Promise<RoutingResult> {
-    const { correlationId, timeoutMs } = options;
+  /** The correlation id only names the call in errors: `POST /route` has none. */
+  async send(request: RoutingRequest, options: SendOptions = {}): Promise<RoutingResult> {
+    const { correlationId = randomUUID(), timeoutMs = this.#timeoutMs } = options;
     let response: Response;
-    let body: unknown;
+    let text: string;
     try {
       response = await fetch(this.#url, {
         method: 'POST',
@@ -30,12 +34,13 @@ export class RoutingHttpClient implements RemoteRouter {
         body: JSON.stringify(request),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      body = await response.json();
+      text = await response.text();
     } catch (error) {
       if (error instanceof DOMException && error.name === 'TimeoutError') throw new RoutingTimeoutError(correlationId, timeoutMs);
       const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
       throw new RoutingTransportError(correlationId, `${this.#url}: ${reason}`, { cause: error });
     }
+    const body = parseJson(text);
     if (response.ok) {
       const result = RoutingResultSchema.safeParse(body);
       if (result.success) return result.data;
@@ -44,5 +49,13 @@ export class RoutingHttpClient implements RemoteRouter {
       if (failure.success) throw new RoutingFailedError(correlationId, failure.data);
     }
     throw new RoutingTransportError(correlationId, `${this.#url}: unreadable ${response.status} answer`);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

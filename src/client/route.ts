@@ -2,26 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { RoutingRequest, RoutingResult } from '../contracts/routing.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { RoutingClientError, RoutingFailedError, RoutingTimeoutError } from './errors.ts';
+import type { RemoteRouter } from './remote.ts';
 import { routingRequest, type RequestOptions } from './request.ts';
-
-export const DEFAULT_TIMEOUT_MS = 2_000;
 import { eventsKilled, inEventShare } from './rollout.ts';
-
-export interface SendOptions {
-  /** ms; over events it also sets the request's `deadline`, after which the service skips it. */
-  readonly timeoutMs?: number;
-  /** A UUID; default a new one. */
-  readonly correlationId?: string;
-}
-
-/**
- * What the facade needs of a way to the routing service: RoutingEventClient (`event`), or
- * RoutingHttpClient (`http`) for processes too short-lived to join a consumer group.
- */
-export interface RemoteRouter {
-  readonly transport: 'event' | 'http';
-  send(request: RoutingRequest, options: Required<SendOptions>): Promise<RoutingResult>;
-}
 
 /** What it needs of the in-process router (Router is one). */
 export interface LocalRouter {
@@ -29,13 +12,13 @@ export interface LocalRouter {
 }
 
 export interface RouteOptions extends RequestOptions {
-  /** Try the event path at all (default true; `SWITCHBOARD_USE_EVENTS=false` overrides it). */
+  /** Ask the service at all (default true; `SWITCHBOARD_USE_EVENTS=false` overrides it). */
   readonly useEvents?: boolean;
-  /** Share of correlation ids sent over events, 0..1 (default 1): the rollout dial. */
+  /** Share of correlation ids sent to the service, 0..1 (default 1): the rollout dial. */
   readonly eventShare?: number;
-  /** Answer locally when the event path fails (default true); false rethrows its error. */
+  /** Answer locally when asking the service fails (default true); false rethrows its error. */
   readonly fallbackOnError?: boolean;
-  /** How long the service may take, ms (default 2,000). */
+  /** How long the service may take, ms (default: the remote router's). */
   readonly timeoutMs?: number;
   /** A UUID; default a new one. It also picks the rollout bucket. */
   readonly correlationId?: string;
@@ -49,7 +32,7 @@ export type FacadePath = RemoteRouter['transport'] | 'local' | 'hybrid';
 
 /** Why the local router answered. */
 export type LocalReason =
-  | 'no_event_client'
+  | 'no_service'
   | 'disabled'
   | 'kill_switch'
   | 'rollout'
@@ -64,13 +47,13 @@ export interface RoutedDecision {
   readonly correlation_id: string;
   /** Set when the local router answered. */
   readonly local_reason?: LocalReason;
-  /** The event path's error, when it was tried and failed (`hybrid`). */
-  readonly event_error?: RoutingClientError;
+  /** Why asking the service failed (`hybrid`). */
+  readonly service_error?: RoutingClientError;
 }
 
 export interface FacadeOptions {
-  /** The way to the service; without one every call is local. */
-  readonly events?: RemoteRouter;
+  /** The way to the service (the event client, or HTTP); without one every call is local. */
+  readonly remote?: RemoteRouter;
   /** The in-process router over the same registry, opened on first need (then kept). */
   readonly local: () => Promise<LocalRouter>;
   readonly breaker?: CircuitBreaker;
@@ -81,39 +64,41 @@ export interface FacadeOptions {
 }
 
 /**
- * The `route()` facade of SPEC §4: one call that asks the routing service over events when
- * the rollout says so and the circuit is closed, and otherwise (or when that fails, if
- * allowed) asks the in-process router, saying which path answered.
+ * The `route()` facade of SPEC §4: one call that asks the routing service (over events,
+ * or HTTP) when the rollout says so and the circuit is closed, and otherwise (or when that
+ * fails, if allowed) the in-process router, saying which path answered.
  */
 export class RoutingFacade {
   readonly breaker: CircuitBreaker;
-  readonly #events: RemoteRouter | undefined;
+  readonly #remote: RemoteRouter | undefined;
   readonly #openLocal: () => Promise<LocalRouter>;
   readonly #defaults: RouteOptions;
   readonly #env: NodeJS.ProcessEnv;
   #localRouter: Promise<LocalRouter> | undefined;
 
   constructor(options: FacadeOptions) {
-    this.#events = options.events;
+    this.#remote = options.remote;
     this.#openLocal = options.local;
     this.breaker = options.breaker ?? new CircuitBreaker();
     this.#defaults = options.defaults ?? {};
     this.#env = options.env ?? process.env;
   }
 
-  /** Rejects only with INVALID_REQUEST (before any path is tried), the local router's errors, or the event path's when fallback is off. */
+  /**
+   * Rejects only with INVALID_REQUEST (before any path is tried), the local router's
+   * errors, or, with fallback off, the service's.
+   */
   async route(userRequest: string, callOptions: RouteOptions = {}): Promise<RoutedDecision> {
     const options = { ...this.#defaults, ...callOptions };
     const request = routingRequest(userRequest, options);
     const correlationId = options.correlationId ?? randomUUID();
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const skip = this.#skipReason(correlationId, options);
     if (skip !== undefined) return this.#routeLocally(request, correlationId, skip);
     try {
-      const events = this.#events!;
-      const result = await events.send(request, { correlationId, timeoutMs });
+      const remote = this.#remote!;
+      const result = await remote.send(request, { correlationId, timeoutMs: options.timeoutMs });
       this.breaker.success();
-      return { result, routing_path: events.transport, correlation_id: correlationId };
+      return { result, routing_path: remote.transport, correlation_id: correlationId };
     } catch (error) {
       // A request the service refused as invalid says the service is up; anything else
       // (a timeout, a transport or service failure, or a bug of ours) says the path is not.
@@ -124,9 +109,9 @@ export class RoutingFacade {
     }
   }
 
-  /** Why the event path is not tried for this call, if it is not; reserves the breaker's trial when it is. */
+  /** Why the service is not asked for this call, if it is not; takes the breaker's trial when it is. */
   #skipReason(correlationId: string, options: RouteOptions): LocalReason | undefined {
-    if (this.#events === undefined) return 'no_event_client';
+    if (this.#remote === undefined) return 'no_service';
     if (options.useEvents === false) return 'disabled';
     if (eventsKilled(this.#env)) return 'kill_switch';
     if (!inEventShare(correlationId, options.eventShare ?? 1)) return 'rollout';
@@ -134,7 +119,7 @@ export class RoutingFacade {
     return undefined;
   }
 
-  async #routeLocally(request: RoutingRequest, correlationId: string, reason: LocalReason, eventError?: RoutingClientError): Promise<RoutedDecision> {
+  async #routeLocally(request: RoutingRequest, correlationId: string, reason: LocalReason, serviceError?: RoutingClientError): Promise<RoutedDecision> {
     this.#localRouter ??= this.#openLocal();
     // A router that failed to open is tried again by the next call.
     const router = await this.#localRouter.catch((error: unknown) => {
@@ -144,10 +129,10 @@ export class RoutingFacade {
     const result = await router.route(request);
     return {
       result,
-      routing_path: eventError === undefined ? 'local' : 'hybrid',
+      routing_path: serviceError === undefined ? 'local' : 'hybrid',
       correlation_id: correlationId,
       local_reason: reason,
-      ...(eventError !== undefined && { event_error: eventError }),
+      ...(serviceError !== undefined && { service_error: serviceError }),
     };
   }
 }

@@ -32,7 +32,7 @@ async function withService(t: TestContext, options: Partial<FacadeOptions> = {})
   t.after(() => client.close());
   let localOpened = 0;
   const facade = new RoutingFacade({
-    events: client,
+    remote: client,
     local: () => {
       localOpened++;
       return localRouter();
@@ -49,7 +49,7 @@ async function withFake(t: TestContext, answer: Parameters<typeof fakeResponder>
   const seen = await fakeResponder(bus, answer);
   const client = new RoutingEventClient(bus, { timeoutMs: 100 });
   t.after(() => client.close());
-  const facade = new RoutingFacade({ events: client, local: localRouter, env: {}, ...options });
+  const facade = new RoutingFacade({ remote: client, local: localRouter, env: {}, ...options });
   return { facade, client, seen };
 }
 
@@ -70,7 +70,7 @@ describe('route() facade', { timeout: 30_000 }, () => {
     assert.deepEqual(pick(await facade.route(COMMIT, { useEvents: false })), { path: 'local', reason: 'disabled' });
     assert.deepEqual(pick(await facade.route(COMMIT, { eventShare: 0 })), { path: 'local', reason: 'rollout' });
     const localOnly = new RoutingFacade({ local: localRouter, env: {} });
-    assert.deepEqual(pick(await localOnly.route(COMMIT)), { path: 'local', reason: 'no_event_client' });
+    assert.deepEqual(pick(await localOnly.route(COMMIT)), { path: 'local', reason: 'no_service' });
     assert.equal(client.stats().sent, 0);
   });
 
@@ -104,7 +104,7 @@ describe('route() facade', { timeout: 30_000 }, () => {
     const routed = await facade.route(COMMIT);
     assert.equal(routed.routing_path, 'hybrid');
     assert.equal(routed.local_reason, 'timeout');
-    assert.ok(routed.event_error instanceof RoutingTimeoutError);
+    assert.ok(routed.service_error instanceof RoutingTimeoutError);
     assert.equal(routed.result.selected_agent, 'commit');
   });
 

@@ -1,27 +1,28 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { additionalContext, hookOutput, HookInput } from '../../client/claude-hook.ts';
-import { connectOverKafka, kafkaBrokers } from '../../client/kafka.ts';
+import { RoutingHttpClient } from '../../client/http-client.ts';
 import { RoutingFacade } from '../../client/route.ts';
 import { MAX_REQUEST_CHARS } from '../../contracts/routing.ts';
 import { SwitchboardError } from '../../errors.ts';
 import { openRouter } from '../../open-router.ts';
-import { CLIENT_OPTIONS, parseTimeout } from '../client-flags.ts';
+import { parseTimeout } from '../client-flags.ts';
 import { parseCommand, REGISTRY_OPTION } from '../options.ts';
 
 /** Every prompt waits for the hook: the service gets this long before the local router answers. */
 const DEFAULT_TIMEOUT_MS = 300;
 const TIMEOUT_VARIABLE = 'SWITCHBOARD_HOOK_TIMEOUT_MS';
-/** How long closing the Kafka client may hold the process after the answer is out. */
-const CLOSE_GRACE_MS = 200;
+const SERVICE_VARIABLE = 'SWITCHBOARD_URL';
 
 /**
  * `switchboard hook claude`: a UserPromptSubmit hook. It always exits 0, adding the ranked
- * candidates as context when it has them and nothing otherwise, because exit 2 would block
- * the user's prompt and any other code would only show an error: a routing problem is said
- * on stderr (visible in Claude Code's verbose mode) and the prompt goes on.
+ * candidates as context when it has them and nothing otherwise: exit 2 would block the
+ * user's prompt, so a routing problem is only said on stderr (Claude Code's verbose mode).
+ *
+ * It asks the service over HTTP (`--service` or SWITCHBOARD_URL), not Kafka: a hook is a
+ * fresh process per prompt, and loading the Kafka client and joining a reply group alone
+ * took ~0.6 s here, twice the whole budget. Without a service it routes locally.
  */
 export async function runHook(args: string[]): Promise<number> {
   try {
@@ -34,29 +35,21 @@ export async function runHook(args: string[]): Promise<number> {
 }
 
 async function hook(args: string[]): Promise<string | undefined> {
-  const { values, positionals } = parseCommand(args, { ...REGISTRY_OPTION, ...CLIENT_OPTIONS });
+  const { values, positionals } = parseCommand(args, { ...REGISTRY_OPTION, service: { type: 'string' }, timeout: { type: 'string' } });
   if (positionals.join(' ') !== 'claude') throw new SwitchboardError('USAGE', `usage: switchboard hook claude (got '${positionals.join(' ')}')`);
   const timeoutMs = parseTimeout(values.timeout ?? process.env[TIMEOUT_VARIABLE], DEFAULT_TIMEOUT_MS);
+  const serviceUrl = values.service ?? process.env[SERVICE_VARIABLE];
   const input = readInput(await text(process.stdin));
   if (input.hook_event_name !== undefined && input.hook_event_name !== 'UserPromptSubmit') return undefined;
   if (input.prompt.trim() === '') return undefined;
   const registry = registryFor(values.registry, input.cwd ?? process.cwd());
-  // Opened at once, beside the service call, so that a fallback costs no load time then.
   // Lexical: the embedding model would add 0.3-0.6 s to every prompt that falls back.
-  const local = openRouter(registry, { defaultStrategy: 'lexical', cache: false, parseCache: true }).then(({ router }) => router);
-  local.catch(() => undefined); // a service answer makes it unneeded; a fallback rethrows it
-  const brokers = kafkaBrokers(values.kafka);
-  const client = brokers === undefined ? undefined : await connectOverKafka(brokers, { service: 'switchboard-hook', timeoutMs });
-  try {
-    const facade = new RoutingFacade({ events: client, local: () => local });
-    const routed = await facade.route(input.prompt.slice(0, MAX_REQUEST_CHARS), { timeoutMs });
-    if (routed.event_error !== undefined) process.stderr.write(`switchboard hook: ${routed.event_error.message}; routed locally\n`);
-    const context = additionalContext(routed.result, routed.routing_path);
-    return context === undefined ? undefined : hookOutput(context);
-  } finally {
-    // A broker that went away can hold a close for long: the prompt must not wait for it.
-    if (client !== undefined) await Promise.race([client.close(), sleep(CLOSE_GRACE_MS, undefined, { ref: false })]);
-  }
+  const openLocal = async () => (await openRouter(registry, { defaultStrategy: 'lexical', cache: false, parseCache: true })).router;
+  const facade = new RoutingFacade({ remote: serviceUrl ? new RoutingHttpClient(serviceUrl) : undefined, local: openLocal });
+  const routed = await facade.route(input.prompt.slice(0, MAX_REQUEST_CHARS), { timeoutMs });
+  if (routed.service_error !== undefined) process.stderr.write(`switchboard hook: ${routed.service_error.message}; routed locally\n`);
+  const context = additionalContext(routed.result, routed.routing_path);
+  return context === undefined ? undefined : hookOutput(context);
 }
 
 function readInput(raw: string): HookInput {

@@ -1,10 +1,11 @@
-import { DEFAULT_TIMEOUT_MS } from '../../client/event-client.ts';
+import { DEFAULT_TIMEOUT_MS } from '../../client/remote.ts';
 import { connectOverKafka, kafkaBrokers } from '../../client/kafka.ts';
 import { RoutingFacade, type RoutedDecision } from '../../client/route.ts';
+import { topicNames } from '../../contracts/topics.ts';
 import { SwitchboardError } from '../../errors.ts';
 import { openRouter } from '../../open-router.ts';
 import { printIssue } from '../format.ts';
-import { CLIENT_OPTIONS, parseTimeout } from '../client-flags.ts';
+import { parseTimeout } from '../client-flags.ts';
 import { parseCommand, REGISTRY_OPTION, registryPaths } from '../options.ts';
 import { renderDecision } from '../render-decision.ts';
 
@@ -23,17 +24,19 @@ function pathLine(routed: RoutedDecision, elapsedMs: number): string {
 export async function runRequest(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     ...REGISTRY_OPTION,
-    ...CLIENT_OPTIONS,
+    kafka: { type: 'string' },
+    timeout: { type: 'string' },
+    'topic-prefix': { type: 'string' },
     json: { type: 'boolean' },
   });
   if (positionals.length === 0) throw new SwitchboardError('USAGE', 'request needs a request: switchboard request <text…>');
   const timeoutMs = parseTimeout(values.timeout, DEFAULT_TIMEOUT_MS);
   const brokers = kafkaBrokers(values.kafka);
   const started = performance.now();
-  const client = brokers === undefined ? undefined : await connectOverKafka(brokers, { timeoutMs });
+  const client = brokers === undefined ? undefined : await connectOverKafka(brokers, { timeoutMs, topics: topicNames(values['topic-prefix']) });
   try {
     const facade = new RoutingFacade({
-      events: client,
+      remote: client,
       local: async () =>
         (
           await openRouter(registryPaths(values.registry), {
@@ -46,9 +49,9 @@ export async function runRequest(args: string[]): Promise<number> {
     });
     const routed = await facade.route(positionals.join(' '), { timeoutMs });
     const elapsedMs = performance.now() - started;
-    if (routed.event_error !== undefined) process.stderr.write(`switchboard: the routing service did not answer (${routed.event_error.message}); routed locally\n`);
+    if (routed.service_error !== undefined) process.stderr.write(`switchboard: routing service: ${routed.service_error.message}; routed locally\n`);
     if (values.json) {
-      const { result, event_error: _, ...path } = routed;
+      const { result, service_error: _, ...path } = routed;
       process.stdout.write(`${JSON.stringify({ ...path, elapsed_ms: Math.round(elapsedMs * 1000) / 1000, result })}\n`);
     } else {
       process.stdout.write(renderDecision(routed.result) + pathLine(routed, elapsedMs));
