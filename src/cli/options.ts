@@ -22,7 +22,7 @@ export function registryPaths(flags: string[] | undefined): string[] {
   const fromEnv = process.env.SWITCHBOARD_REGISTRY?.split(':').filter(Boolean);
   if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv;
   if (existsSync('.claude/agents')) return ['.claude/agents'];
-  throw new SwitchboardError('USAGE', 'no registry: pass --registry DIR|FILE or set SWITCHBOARD_REGISTRY');
+  throw new SwitchboardError('USAGE', 'no registry: pass --registry DIR|FILE, set SWITCHBOARD_REGISTRY, or run where ./.claude/agents exists');
 }
 
 export function parseNumber(value: string | undefined, flag: string): number | undefined {

@@ -221,7 +221,7 @@ describe('switchboard route', { concurrency: CONCURRENCY }, () => {
     test('without --registry, SWITCHBOARD_REGISTRY or ./.claude/agents, exits 2 saying how to give one', async (t) => {
       const run = await cli(['route', 'write a commit message'], { cwd: await tempDir(t) });
       assert.equal(run.status, 2);
-      assert.match(run.stderr, /^switchboard: no registry: pass --registry DIR\|FILE or set SWITCHBOARD_REGISTRY$/m);
+      assert.match(run.stderr, /^switchboard: no registry: pass --registry DIR\|FILE, set SWITCHBOARD_REGISTRY, or run where \.\/\.claude\/agents exists$/m);
       assert.equal(hasStackTrace(run.stderr), false);
     });
 

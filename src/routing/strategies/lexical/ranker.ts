@@ -34,11 +34,27 @@ export function lexicalReason(evidence: Evidence): string {
   return parts.length > 0 ? `Matched ${parts.join(', ')}` : 'Weak lexical evidence';
 }
 
+/** What each group of fields is called in explanations, strongest evidence first. */
+const SOURCES: readonly [string, readonly Field[]][] = [
+  ['its name and triggers', TRIGGER_FIELDS],
+  ['its description', ['description', 'domain']],
+  ['its capabilities', ['capabilities']],
+  ['similar examples', ['examples']],
+  ['its definition', ['body']],
+];
+
 /** Where the lexical evidence mostly came from, for explanations. */
 export function lexicalSource(match: LexicalMatch): string {
-  const { evidence } = match;
-  if (evidence.example !== undefined && (evidence.byField.examples ?? 0) >= evidence.score / 2) return 'similar examples';
-  return match.triggerShare >= 0.5 ? 'its name and triggers' : 'its description and capabilities';
+  let best = SOURCES[0];
+  let bestShare = -1;
+  for (const source of SOURCES) {
+    const sourceShare = share(match.evidence, source[1]);
+    if (sourceShare > bestShare) {
+      best = source;
+      bestShare = sourceShare;
+    }
+  }
+  return best[0];
 }
 
 /** The lexical index of one registry version and its calibrated ranking; shared by `lexical` and `hybrid`. */
