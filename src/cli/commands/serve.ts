@@ -1,3 +1,4 @@
+import { kafkaBrokers } from '../../client/kafka.ts';
 import { once } from 'node:events';
 import { SwitchboardError } from '../../errors.ts';
 import { createLogger } from '../../service/logger.ts';
@@ -8,15 +9,6 @@ function parsePort(value: string | undefined): number {
   const port = parseNumber(value, '--http-port') ?? SERVE_DEFAULTS.httpPort;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new SwitchboardError('USAGE', `--http-port expects 0..65535, got '${value}'`);
   return port;
-}
-
-/** `--kafka`, else `KAFKA_BROKERS`: comma-separated `host:port`; none means the in-process bus. */
-function parseBrokers(value: string | undefined): string[] | undefined {
-  const brokers = (value ?? process.env.KAFKA_BROKERS ?? '')
-    .split(',')
-    .map((broker) => broker.trim())
-    .filter(Boolean);
-  return brokers.length > 0 ? brokers : undefined;
 }
 
 /**
@@ -43,7 +35,8 @@ export async function runServe(args: string[]): Promise<number> {
   const running = await startService({
     logger,
     registry: registryPaths(values.registry),
-    brokers: parseBrokers(values.kafka),
+    // None means the in-process bus.
+    brokers: kafkaBrokers(values.kafka),
     httpHost: values['http-host'],
     httpPort,
     groupId: values.group,
