@@ -48,6 +48,11 @@ ${REGISTRY}
       --json              print {"n","top1","top3","no_match":{"precision","recall"},"by_kind","misses"}
 `,
   bench: `usage: switchboard bench [options]
+       switchboard bench e2e --kafka BROKERS [--rate R] [--duration S] [--strategy S] [-r P]… [--json] [--no-write]
+
+  e2e                     round trips over Kafka to a \`serve\` process it starts: a paced run at R
+                          requests/s (default 200) for S seconds (default 10), then 64 in flight;
+                          p50/p95/p99 and answered/s
 
 ${REGISTRY}
                          Default: the bundled fixtures (omniclaude, voltagent, wshobson, clinc150)

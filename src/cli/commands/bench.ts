@@ -7,7 +7,9 @@ import { benchTable, machineLine, writeSection } from '../../bench/report.ts';
 import { syntheticRequests, writeSyntheticRegistry } from '../../bench/synthetic-registry.ts';
 import { loadRegistry } from '../../registry/load.ts';
 import { words } from '../../routing/text/tokens.ts';
-import { parseCommand, REGISTRY_OPTION } from '../options.ts';
+import { parseCommand, parseNumber, REGISTRY_OPTION } from '../options.ts';
+import { kafkaBrokers } from '../../client/kafka.ts';
+import { SwitchboardError } from '../../errors.ts';
 import type { Encoder } from '../../embedding/encoder-types.ts';
 import { embeddingServices } from '../../embedding/services.ts';
 import { Router } from '../../routing/router.ts';
@@ -47,7 +49,37 @@ async function warmVectors(paths: string[], strategy: string, services: Strategy
   await Router.create(await loadRegistry(paths), { ...services, defaultStrategy: strategy });
 }
 
+/** `bench e2e`: round trips through a real Kafka broker to a `serve` process. */
+async function runBenchE2e(args: string[]): Promise<number> {
+  const { values } = parseCommand(args, {
+    ...REGISTRY_OPTION,
+    kafka: { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    strategy: { type: 'string', short: 's' },
+    json: { type: 'boolean' },
+    'no-write': { type: 'boolean' },
+  });
+  const brokers = kafkaBrokers(values.kafka);
+  if (brokers === undefined) throw new SwitchboardError('USAGE', 'bench e2e needs --kafka BROKERS (or KAFKA_BROKERS); start one with npm run kafka:start');
+  const rate = parseNumber(values.rate, '--rate') ?? 200;
+  const durationS = parseNumber(values.duration, '--duration') ?? 10;
+  const strategy = values.strategy ?? 'lexical';
+  const registry = values.registry ?? [join(ROOT, 'fixtures/omniclaude-agents')];
+  const requests = (await readLabelledSet(join(ROOT, 'eval/registry-o.dev.jsonl'))).map((row) => row.request);
+  const { benchE2e, e2eTable } = await import('../../bench/e2e-bench.ts');
+  const runs = await benchE2e({ brokers, registry, strategy, rate, durationS, requests });
+  if (values.json) process.stdout.write(`${JSON.stringify({ strategy, brokers, runs })}\n`);
+  else process.stdout.write(`${e2eTable(runs)}\n`);
+  if (!values['no-write']) {
+    const body = `## \`switchboard bench e2e --strategy ${strategy} --rate ${rate} --duration ${durationS}\`\n\nMachine: ${machineLine()}. Measured ${new Date().toISOString().slice(0, 10)}. A client process sends requests over Kafka (a local single-node broker from scripts/kafka.sh) to a \`switchboard serve\` process and waits for each reply; every request text is unique, so no decision comes from the cache. Broker, service and client share the 2 cores.\n\n${e2eTable(runs)}`;
+    await writeSection(join(ROOT, 'docs/benchmarks.md'), `e2e-${strategy}`, body);
+  }
+  return 0;
+}
+
 export async function runBench(args: string[]): Promise<number> {
+  if (args[0] === 'e2e') return runBenchE2e(args.slice(1));
   const { values } = parseCommand(args, {
     ...REGISTRY_OPTION,
     strategy: { type: 'string', short: 's' },
