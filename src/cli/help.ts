@@ -1,6 +1,9 @@
 const REGISTRY = `  -r, --registry P       agent registry: a directory (searched recursively) or a file; repeatable.
                          Default: $SWITCHBOARD_REGISTRY (':'-separated), else ./.claude/agents`;
 
+const DB = `      --db URL            postgres://… (default: $DATABASE_URL), or a SQLite file; without either, the
+                          embedded SQLite store $SWITCHBOARD_DATA_DIR/decisions.db (default ./.switchboard)`;
+
 export const HELP = {
   main: `switchboard: route a request to the best specialised AI agent
 
@@ -14,6 +17,9 @@ commands:
   serve                     run the routing service: HTTP, and Kafka (or the in-process bus)
   request <request…>        ask the routing service over Kafka, falling back to the local router
   hook claude               Claude Code UserPromptSubmit hook: adds the ranked agents as context
+  db migrate|status         apply or list the decision history's schema migrations
+  trace <correlation_id>    one request's decisions, outcomes and comparisons, in time order
+  stats [--since 24h]       decision, latency, agent and path statistics from the history
 
 Run 'switchboard <command> --help' for its options.
 `,
@@ -101,5 +107,26 @@ exit codes: as route
 
 prints {"hookSpecificOutput": {"hookEventName": "UserPromptSubmit", "additionalContext": …}} with
 the ranked agents, or nothing when none fits; always exits 0, so that it never blocks a prompt
+`,
+  db: `usage: switchboard db migrate|status [--db URL] [--json]
+
+  migrate   apply the pending schema migrations, in order (safe to run concurrently)
+  status    print the applied and pending migrations; exit 1 while any is pending
+${DB}
+      --json              print {"backend","location","version","latest_version","applied","pending"}
+`,
+  trace: `usage: switchboard trace <correlation_id> [--db URL] [--json]
+
+${DB}
+      --json              print {"correlation_id","request","decisions":[],"outcomes":[],"comparisons":[]}
+
+exit codes: 0 found, 1 unknown correlation id or store unavailable, 2 usage
+`,
+  stats: `usage: switchboard stats [--since 24h] [--db URL] [--json]
+
+      --since T           a duration back from now (90s, 30m, 24h, 7d) or an ISO time (default 24h)
+${DB}
+      --json              print {"since","decisions","no_match_rate","cache_hit_rate","latency_ms":{"p50","p95","p99"},
+                          "by_agent":[…],"by_path":{…},"comparisons":{"n","match_rate"}}
 `,
 };

@@ -12,6 +12,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.ts')).runServe,
   request: async () => (await import('./commands/request.ts')).runRequest,
   hook: async () => (await import('./commands/hook.ts')).runHook,
+  db: async () => (await import('./commands/db.ts')).runDb,
+  trace: async () => (await import('./commands/trace.ts')).runTrace,
+  stats: async () => (await import('./commands/stats.ts')).runStats,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,49 @@
+import { SwitchboardError } from '../../errors.ts';
+import type { Stats } from '../../store/decision-store.ts';
+import { openReadyStore } from '../../store/open-store.ts';
+import { percent, table } from '../format.ts';
+import { parseCommand } from '../options.ts';
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `24h`, `30m`, `7d`, `90s`, or an ISO-8601 time. */
+export function parseSince(value: string, now = Date.now()): Date {
+  const relative = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
+  if (relative !== null) return new Date(now - Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS]);
+  const absolute = Date.parse(value);
+  if (Number.isNaN(absolute)) throw new SwitchboardError('USAGE', `--since expects a duration like 24h, 30m, 7d or an ISO time, got '${value}'`);
+  return new Date(absolute);
+}
+
+const show = (rate: number | null) => (rate === null ? '-' : percent(rate));
+const ms = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)} ms`);
+
+function printStats(stats: Stats): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`since ${stats.since}: ${stats.decisions} decisions, no match ${show(stats.no_match_rate)}, cache hits ${show(stats.cache_hit_rate)}`);
+  out(`latency p50 ${ms(stats.latency_ms.p50)}, p95 ${ms(stats.latency_ms.p95)}, p99 ${ms(stats.latency_ms.p99)}`);
+  out(`paths: ${Object.entries(stats.by_path).map(([path, n]) => `${path} ${n}`).join(', ') || '-'}`);
+  out(`comparisons: ${stats.comparisons.n}, match ${show(stats.comparisons.match_rate)}`);
+  if (stats.by_agent.length > 0) {
+    const rows = stats.by_agent.map((a) => [
+      a.agent, String(a.decisions), a.mean_confidence === null ? '-' : a.mean_confidence.toFixed(3), String(a.outcomes), show(a.success_rate),
+    ]);
+    out(table(['agent', 'decisions', 'mean confidence', 'outcomes', 'success'], rows));
+  }
+}
+
+/** `switchboard stats [--since 24h] [--db URL] [--json]` */
+export async function runStats(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(args, { since: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } });
+  if (positionals.length > 0) throw new SwitchboardError('USAGE', 'usage: switchboard stats [--since 24h] [--db URL] [--json]');
+  const since = parseSince(values.since ?? '24h');
+  const store = await openReadyStore(values.db);
+  try {
+    const stats = await store.stats({ since });
+    if (values.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
+    else printStats(stats);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,61 @@
+import type { ComparisonRecord, DecisionRecord, OutcomeRecord } from './decision-record.ts';
+import type { AppliedMigration } from './migrations.ts';
+
+/**
+ * The decision history (SPEC §5), one contract for both backends: PostgreSQL
+ * (src/store/postgres-store.ts) and the embedded SQLite file (src/store/sqlite-store.ts).
+ * test/store/store-contract.ts runs the same tests against each.
+ *
+ * Rules every implementation keeps:
+ * - every value reaches SQL as a bound parameter, never as text spliced into a statement;
+ * - `writeDecisions` is idempotent on `decision_id`: a replayed batch adds nothing twice;
+ * - errors that mean "the database is not there right now" are thrown as `StoreUnavailableError`
+ *   (src/store/store-errors.ts), so that the writer spools instead of dropping;
+ * - timestamps come back as ISO-8601 UTC strings, JSON columns as parsed values.
+ */
+export interface DecisionStore {
+  readonly backend: 'postgres' | 'sqlite';
+  /** Where the data lives, safe to print (no password). */
+  readonly location: string;
+  /** Applies the pending migrations, in order, each in its own transaction; safe to run concurrently. */
+  migrate(): Promise<StoreStatus>;
+  status(): Promise<StoreStatus>;
+  /** Multi-row inserts, also of each decision's request; returns how many decisions were new. */
+  writeDecisions(batch: readonly DecisionRecord[]): Promise<number>;
+  /** false, and nothing written, when no decision has this correlation id. */
+  writeOutcome(outcome: OutcomeRecord): Promise<boolean>;
+  writeComparison(comparison: ComparisonRecord): Promise<void>;
+  /** One request's whole lifecycle, in time order; null when the correlation id is unknown. */
+  trace(correlationId: string): Promise<Trace | null>;
+  stats(query: { since: Date }): Promise<Stats>;
+  close(): Promise<void>;
+}
+
+export interface StoreStatus {
+  backend: 'postgres' | 'sqlite';
+  location: string;
+  version: number;
+  latest_version: number;
+  applied: AppliedMigration[];
+  pending: { version: number; name: string }[];
+}
+
+export interface Trace {
+  correlation_id: string;
+  request: { user_request: string; context: Record<string, string>; options: Record<string, unknown>; received_at: string } | null;
+  decisions: Omit<DecisionRecord, 'correlation_id' | 'request' | 'context' | 'options' | 'received_at'>[];
+  outcomes: Required<Omit<OutcomeRecord, 'correlation_id'>>[];
+  comparisons: Required<Omit<ComparisonRecord, 'correlation_id'>>[];
+}
+
+export interface Stats {
+  since: string;
+  decisions: number;
+  /** Rates are null when there is nothing to divide by. */
+  no_match_rate: number | null;
+  cache_hit_rate: number | null;
+  latency_ms: { p50: number | null; p95: number | null; p99: number | null };
+  by_agent: { agent: string; decisions: number; mean_confidence: number | null; outcomes: number; success_rate: number | null }[];
+  by_path: Record<string, number>;
+  comparisons: { n: number; match_rate: number | null };
+}

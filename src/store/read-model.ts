@@ -1,0 +1,148 @@
+import { isUuid } from './decision-record.ts';
+import type { Stats, Trace } from './decision-store.ts';
+
+/**
+ * `trace` and `stats`, written once over plain SQL that both dialects run. Each store
+ * passes a `Query` that binds `?` parameters and returns rows; the row readers below even
+ * out what the drivers return differently (jsonb vs text, Date vs text, bigint counts as
+ * strings, booleans as 0/1).
+ */
+export type Query = (sql: string, params: readonly (string | number)[]) => Promise<Record<string, unknown>[]>;
+
+const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
+const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
+const bool = (value: unknown): boolean => value === true || value === 1 || value === '1';
+const num = (value: unknown): number => Number(value);
+const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+export async function readTrace(query: Query, correlationId: string): Promise<Trace | null> {
+  if (!isUuid(correlationId)) return null;
+  const id = correlationId.toLowerCase();
+  const [requests, decisions, outcomes, comparisons] = await Promise.all([
+    query('select * from routing_requests where correlation_id = ?', [id]),
+    query('select * from decisions where correlation_id = ? order by decided_at, decision_id', [id]),
+    query('select * from outcomes where correlation_id = ? order by recorded_at, id', [id]),
+    query('select * from comparisons where correlation_id = ? order by compared_at, id', [id]),
+  ]);
+  if (requests.length === 0 && decisions.length === 0) return null;
+  const request = requests[0];
+  return {
+    correlation_id: id,
+    request:
+      request === undefined
+        ? null
+        : {
+            user_request: String(request.request),
+            context: json(request.context) as Record<string, string>,
+            options: json(request.options) as Record<string, unknown>,
+            received_at: iso(request.received_at),
+          },
+    decisions: decisions.map((row) => ({
+      decision_id: String(row.decision_id),
+      selected_agent: row.selected_agent as string | null,
+      no_match_reason: row.no_match_reason as string | null,
+      error_code: row.error_code as string | null,
+      routing_policy: row.routing_policy as string | null,
+      confidence: json(row.confidence) as Trace['decisions'][number]['confidence'],
+      alternatives: json(row.alternatives) as Trace['decisions'][number]['alternatives'],
+      strategy: row.strategy as string | null,
+      experiment: row.experiment as string | null,
+      variant: row.variant as string | null,
+      latency_ms: num(row.latency_ms),
+      cache_hit: bool(row.cache_hit),
+      registry_version: row.registry_version as string | null,
+      routing_path: String(row.routing_path),
+      transport: row.transport as string | null,
+      service_instance: row.service_instance as string | null,
+      decided_at: iso(row.decided_at),
+    })),
+    outcomes: outcomes.map((row) => ({
+      success: bool(row.success),
+      quality_score: numOrNull(row.quality_score),
+      note: row.note as string | null,
+      source: row.source as string | null,
+      recorded_at: iso(row.recorded_at),
+    })),
+    comparisons: comparisons.map((row) => ({
+      path_a: String(row.path_a),
+      path_b: String(row.path_b),
+      agent_a: row.agent_a as string | null,
+      agent_b: row.agent_b as string | null,
+      confidence_a: numOrNull(row.confidence_a),
+      confidence_b: numOrNull(row.confidence_b),
+      match: bool(row.match),
+      time_a_ms: num(row.time_a_ms),
+      time_b_ms: num(row.time_b_ms),
+      compared_at: iso(row.compared_at),
+    })),
+  };
+}
+
+const rate = (part: unknown, whole: number): number | null => (whole === 0 ? null : num(part) / whole);
+
+export async function readStats(query: Query, since: Date): Promise<Stats> {
+  const from = since.toISOString();
+  const [totals] = await query(
+    `select count(*) as n,
+       sum(case when selected_agent is null and error_code is null then 1 else 0 end) as no_match,
+       sum(case when cache_hit then 1 else 0 end) as hits
+     from decisions where decided_at >= ?`,
+    [from],
+  );
+  const n = num(totals.n);
+  // Nearest-rank percentiles by offset: the same SQL in both dialects (SQLite has no percentile_cont).
+  const percentile = async (q: number): Promise<number | null> => {
+    if (n === 0) return null;
+    const rows = await query('select latency_ms from decisions where decided_at >= ? order by latency_ms limit 1 offset ?', [
+      from,
+      Math.max(0, Math.ceil(q * n) - 1),
+    ]);
+    return numOrNull(rows[0]?.latency_ms);
+  };
+  const [p50, p95, p99, agents, agentOutcomes, paths, [comparisons]] = await Promise.all([
+    percentile(0.5),
+    percentile(0.95),
+    percentile(0.99),
+    query(
+      `select selected_agent as agent, count(*) as decisions, avg(confidence_total) as mean_confidence
+       from decisions where decided_at >= ? and selected_agent is not null group by selected_agent`,
+      [from],
+    ),
+    // An outcome counts for each agent its request was routed to (usually one; a shadow run may add another).
+    query(
+      `select d.selected_agent as agent, count(*) as outcomes, avg(case when o.success then 1.0 else 0.0 end) as success_rate
+       from outcomes o
+       join (select distinct correlation_id, selected_agent from decisions
+             where selected_agent is not null
+               and correlation_id in (select correlation_id from outcomes where recorded_at >= ?)) d
+         on d.correlation_id = o.correlation_id
+       where o.recorded_at >= ?
+       group by d.selected_agent`,
+      [from, from],
+    ),
+    query('select routing_path, count(*) as n from decisions where decided_at >= ? group by routing_path order by routing_path', [from]),
+    query(`select count(*) as n, avg(case when "match" then 1.0 else 0.0 end) as match_rate from comparisons where compared_at >= ?`, [from]),
+  ]);
+  const byAgent = new Map<string, Stats['by_agent'][number]>();
+  for (const row of agents) {
+    const agent = String(row.agent);
+    byAgent.set(agent, { agent, decisions: num(row.decisions), mean_confidence: numOrNull(row.mean_confidence), outcomes: 0, success_rate: null });
+  }
+  for (const row of agentOutcomes) {
+    const agent = String(row.agent);
+    const entry = byAgent.get(agent) ?? { agent, decisions: 0, mean_confidence: null, outcomes: 0, success_rate: null };
+    entry.outcomes = num(row.outcomes);
+    entry.success_rate = numOrNull(row.success_rate);
+    byAgent.set(agent, entry);
+  }
+  return {
+    since: from,
+    decisions: n,
+    no_match_rate: rate(totals.no_match, n),
+    cache_hit_rate: rate(totals.hits, n),
+    latency_ms: { p50, p95, p99 },
+    by_agent: [...byAgent.values()].sort((a, b) => b.decisions - a.decisions || a.agent.localeCompare(b.agent)),
+    by_path: Object.fromEntries(paths.map((row) => [String(row.routing_path), num(row.n)])),
+    comparisons: { n: num(comparisons.n), match_rate: num(comparisons.n) === 0 ? null : numOrNull(comparisons.match_rate) },
+  };
+}
