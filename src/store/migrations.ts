@@ -1,3 +1,4 @@
+import type { StoreStatus } from './decision-store.ts';
 /**
  * The schema, as ordered migrations shared by both backends. The SQL is written once; the
  * few types the dialects spell differently come from `ColumnTypes`. A migration, once
@@ -99,4 +100,16 @@ export interface AppliedMigration {
 export function pendingMigrations(applied: readonly AppliedMigration[]): Migration[] {
   const done = new Set(applied.map((migration) => migration.version));
   return MIGRATIONS.filter((migration) => !done.has(migration.version));
+}
+
+/** A store's status from the migrations it has applied: the same report for every backend. */
+export function statusOf(backend: StoreStatus['backend'], location: string, applied: AppliedMigration[]): StoreStatus {
+  return {
+    backend,
+    location,
+    version: applied.at(-1)?.version ?? 0,
+    latest_version: LATEST_VERSION,
+    applied,
+    pending: pendingMigrations(applied).map(({ version, name }) => ({ version, name })),
+  };
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { checkOutcome, type ComparisonRecord, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
 import type { DecisionStore, Stats, StoreStatus, Trace } from './decision-store.ts';
-import { LATEST_VERSION, MIGRATIONS, pendingMigrations, type AppliedMigration } from './migrations.ts';
+import { MIGRATIONS, statusOf, type AppliedMigration } from './migrations.ts';
 import { readStats, readTrace, type Query } from './read-model.ts';
 import {
   comparisonParams, DECISION_COLUMNS, decisionParams, INSERT_COMPARISON, INSERT_OUTCOME, numbered, outcomeParams,
@@ -84,14 +84,7 @@ export class PostgresStore implements DecisionStore {
       name: String(row.name),
       applied_at: (row.applied_at as Date).toISOString(),
     }));
-    return {
-      backend: this.backend,
-      location: this.location,
-      version: applied.at(-1)?.version ?? 0,
-      latest_version: LATEST_VERSION,
-      applied,
-      pending: pendingMigrations(applied).map(({ version, name }) => ({ version, name })),
-    };
+    return statusOf(this.backend, this.location, applied);
   }
 
   async writeDecisions(batch: readonly DecisionRecord[]): Promise<number> {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { checkOutcome, type ComparisonRecord, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
 import type { DecisionStore, Stats, StoreStatus, Trace } from './decision-store.ts';
-import { LATEST_VERSION, MIGRATIONS, pendingMigrations, type AppliedMigration } from './migrations.ts';
+import { MIGRATIONS, statusOf, type AppliedMigration } from './migrations.ts';
 import { readStats, readTrace } from './read-model.ts';
 import {
   comparisonParams, DECISION_COLUMNS, decisionParams, INSERT_COMPARISON, INSERT_OUTCOME, outcomeParams, REQUEST_COLUMNS,
@@ -56,14 +56,7 @@ export class SqliteStore implements DecisionStore {
   async status(): Promise<StoreStatus> {
     const exists = this.#prepare("select 1 from sqlite_master where type = 'table' and name = 'schema_migrations'").get();
     const applied = exists === undefined ? [] : (this.#prepare('select version, name, applied_at from schema_migrations order by version').all() as unknown as AppliedMigration[]);
-    return {
-      backend: this.backend,
-      location: this.location,
-      version: applied.at(-1)?.version ?? 0,
-      latest_version: LATEST_VERSION,
-      applied,
-      pending: pendingMigrations(applied).map(({ version, name }) => ({ version, name })),
-    };
+    return statusOf(this.backend, this.location, applied);
   }
 
   async writeDecisions(batch: readonly DecisionRecord[]): Promise<number> {
