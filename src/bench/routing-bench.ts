@@ -51,11 +51,11 @@ export async function benchRegistry(
   const uncached = await Router.create(registry, { ...services, defaultStrategy: strategy, cache: false });
   const rounds = Math.max(1, Math.ceil(minSamples / requests.length));
 
-  // Warm the JIT until the hot path is optimised: half a second or 2,000 decisions.
+  // Warm the JIT until the hot path is optimised: a second or 5,000 decisions.
   const warmStarted = performance.now();
-  for (let i = 0; i < 2000 && performance.now() - warmStarted < 500; i++) await uncached.route({ user_request: requests[i % requests.length] });
+  for (let i = 0; i < 5000 && performance.now() - warmStarted < 1000; i++) await uncached.route({ user_request: requests[i % requests.length] });
   const misses = await timeEach(requests, rounds, uncached);
-  for (const text of requests) await router.route({ user_request: text });
+  await timeEach(requests, rounds, router); // fills the cache and warms the hit path
   const hits = await timeEach(requests, rounds, router);
 
   let decisions = 0;
