@@ -25,7 +25,7 @@ function invalid(message: string): SwitchboardError {
   return new SwitchboardError('INVALID_REQUEST', message);
 }
 
-export function normaliseText(text: string): string {
+function normaliseText(text: string): string {
   return text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 

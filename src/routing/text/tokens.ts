@@ -28,10 +28,6 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
-export function isStopWord(word: string): boolean {
-  return STOP_WORDS.has(word);
-}
-
 /** Porter stem of one lowercase word, memoised: the same few thousand words recur. */
 export function stem(word: string): string {
   let stemmed = stems.get(word);
