@@ -5,6 +5,8 @@
 export const ERROR_CODES = {
   INVALID_REQUEST: { http: 400, exit: 2, wire: 'INVALID_REQUEST' },
   UNKNOWN_STRATEGY: { http: 400, exit: 2, wire: 'INVALID_REQUEST' },
+  /** Feedback for a correlation id no recorded decision has. */
+  UNKNOWN_CORRELATION_ID: { http: 404, exit: 1, wire: 'INVALID_REQUEST' },
   REGISTRY_LOAD_FAILED: { http: 503, exit: 1, wire: 'REGISTRY_LOAD_FAILED' },
   NO_AGENTS_AVAILABLE: { http: 503, exit: 1, wire: 'NO_AGENTS_AVAILABLE' },
   ROUTING_TIMEOUT: { http: 504, exit: 1, wire: 'ROUTING_TIMEOUT' },

@@ -20,6 +20,7 @@ commands:
   db migrate|status         apply or list the decision history's schema migrations
   trace <correlation_id>    one request's decisions, outcomes and comparisons, in time order
   stats [--since 24h]       decision, latency, agent and path statistics from the history
+  feedback <correlation_id> record the outcome of a routed request (--success|--failure)
 
 Run 'switchboard <command> --help' for its options.
 `,
@@ -33,6 +34,8 @@ ${REGISTRY}
   -c, --context k=v       request context (domain, previous_agent, current_file, …); repeatable
       --model M           embedding model: all-minilm-l6-v2-q (default), bge-small-en-v15-q, e5-small-v2-q
       --json              print the completed payload (SPEC §3) as JSON
+      --db URL            record the decision in this store (default: $DATABASE_URL; neither: not
+                          recorded); the correlation id is printed on stderr
 
 exit codes: 0 decided (an agent or an explicit no-match), 1 registry unusable, 2 bad request or usage
 `,
@@ -79,8 +82,15 @@ ${REGISTRY}
       --topic-prefix P    topics are P.requested.v1, P.completed.v1, … (default agent.routing)
   -s, --strategy S        default strategy (default: hybrid with the embedding model, else lexical)
       --model M           embedding model (see route --help)
+${DB}
+      --no-history        record nothing (no store, no outcomes, no historical scores)
 
-endpoints: GET /health, GET /metrics (Prometheus), POST /route (SPEC §2 input → completed payload)
+endpoints: GET /health, GET /metrics (Prometheus), POST /route (SPEC §2 input → completed payload;
+           an x-correlation-id UUID header names the decision, and is answered either way),
+           POST /feedback {"correlation_id","success","quality_score"?,"note"?,"source"?}
+history: every decision is written to the store in the background (spooled to the data folder
+         while the database is away); outcomes become each agent's historical_score (refreshed
+         every 30 s) and successful requests become learned examples
 logs: JSON lines on stderr (level from $SWITCHBOARD_LOG_LEVEL, default info)
 SIGTERM/SIGINT: stop consuming, finish the requests in flight, close, exit 0
 `,
@@ -93,6 +103,8 @@ ${REGISTRY}
       --timeout MS        how long the service may take before the local router answers (default 2000)
       --topic-prefix P    the service's topic prefix (see serve --help; default agent.routing)
       --json              print {"routing_path","correlation_id","local_reason"?,"elapsed_ms","result"}
+      --db URL            record a local answer in this store (default: $DATABASE_URL); without either,
+                          over Kafka, it is published on the decision topic for the service to record
 
 routing_path: event (the service answered), local (not asked), hybrid (asked, then answered locally)
 exit codes: as route
@@ -104,6 +116,8 @@ exit codes: as route
       --service URL       the routing service over HTTP (default: $SWITCHBOARD_URL); without it,
                           or when it fails, the local router answers (lexical strategy)
       --timeout MS        how long the service may take (default: $SWITCHBOARD_HOOK_TIMEOUT_MS, else 300)
+
+with $DATABASE_URL set, a local answer is recorded in the decision history (routing_path local/hybrid)
 
 prints {"hookSpecificOutput": {"hookEventName": "UserPromptSubmit", "additionalContext": …}} with
 the ranked agents, or nothing when none fits; always exits 0, so that it never blocks a prompt
@@ -121,6 +135,16 @@ ${DB}
       --json              print {"correlation_id","request","decisions":[],"outcomes":[],"comparisons":[]}
 
 exit codes: 0 found, 1 unknown correlation id or store unavailable, 2 usage
+`,
+  feedback: `usage: switchboard feedback <correlation_id> --success|--failure [options]
+
+      --score X           quality of the agent's work, 0..1
+      --note TEXT         at most 2,000 characters
+      --source S          who judged (default cli)
+${DB}
+      --json              print {"recorded": true, "correlation_id"}
+
+exit codes: 0 recorded, 1 unknown correlation id or store unavailable, 2 bad outcome or usage
 `,
   stats: `usage: switchboard stats [--since 24h] [--db URL] [--json]
 

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   db: async () => (await import('./commands/db.ts')).runDb,
   trace: async () => (await import('./commands/trace.ts')).runTrace,
   stats: async () => (await import('./commands/stats.ts')).runStats,
+  feedback: async () => (await import('./commands/feedback.ts')).runFeedback,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent, eventRecord, parseEvent } from '../contracts/event-codec.ts';
+import type { FeedbackPayload, RoutingDecisionEvent } from '../contracts/events.ts';
 import type { RoutingRequest, RoutingResult } from '../contracts/routing.ts';
 import { topicNames, type TopicNames } from '../contracts/topics.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { Bus, BusRecord, Subscription } from '../transport/bus.ts';
+import type { DecisionReporter } from './decision-report.ts';
 import { RoutingFailedError, RoutingTimeoutError, RoutingTransportError } from './errors.ts';
 import { PendingRequests, type ReplyMatch } from './pending-requests.ts';
 import { routingRequest, type RequestOptions } from './request.ts';
@@ -38,6 +40,9 @@ export interface ClientStats {
   lateReplies: number;
   /** Replies for other clients' requests: ignored. */
   unknownReplies: number;
+  /** Local decisions reported on the decision topic, and reports the bus did not take. */
+  reported: number;
+  reportErrors: number;
 }
 
 const REPLY_TYPES = ['AGENT_ROUTING_COMPLETED', 'AGENT_ROUTING_FAILED'] as const;
@@ -49,7 +54,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * consumer of the client's own group. Every client reads every reply, so a reply is
  * matched by its record key before its value is parsed: others' replies cost a Map lookup.
  */
-export class RoutingEventClient implements RemoteRouter, AsyncDisposable {
+export class RoutingEventClient implements RemoteRouter, DecisionReporter, AsyncDisposable {
   readonly transport = 'event';
   readonly #bus: Bus;
   readonly #topics: TopicNames;
@@ -68,7 +73,10 @@ export class RoutingEventClient implements RemoteRouter, AsyncDisposable {
     duplicateReplies: 0,
     lateReplies: 0,
     unknownReplies: 0,
+    reported: 0,
+    reportErrors: 0,
   };
+  readonly #reports = new Set<Promise<void>>();
   #closing: Promise<void> | undefined;
 
   /** Starts the reply consumer at once; requests wait for it to be assigned before they are sent. */
@@ -140,10 +148,33 @@ export class RoutingEventClient implements RemoteRouter, AsyncDisposable {
     return reply;
   }
 
+  /**
+   * Publishes a decision made in this process on the decision topic, where the service
+   * records it. Never waits: `close` waits for the reports in flight; failures are counted.
+   */
+  report(event: RoutingDecisionEvent): void {
+    this.#stats.reported++;
+    const sent = this.#bus.produce([eventRecord(event, this.#topics)]).catch(() => {
+      this.#stats.reportErrors++;
+    });
+    this.#reports.add(sent);
+    void sent.finally(() => this.#reports.delete(sent));
+  }
+
+  /**
+   * Sends the outcome of a routed request on the feedback topic (SPEC §3). Resolves once the
+   * broker has it; the service records it, or answers bad feedback on the failed topic.
+   */
+  async feedback(outcome: FeedbackPayload): Promise<void> {
+    const event = buildEvent('AGENT_ROUTING_FEEDBACK', { correlationId: outcome.correlation_id, service: this.#service }, outcome);
+    await this.#bus.produce([eventRecord(event, this.#topics)]);
+  }
+
   /** Fails every request in flight with a transport error, stops the reply consumer. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#pending.abandonAll((id) => new RoutingTransportError(id, 'the routing client was closed'));
+      await Promise.all(this.#reports);
       const subscription = await this.#subscription.catch(() => undefined);
       await subscription?.close();
       if (this.#ownsBus) await this.#bus.close();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RoutingRequest, RoutingResult } from '../contracts/routing.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
+import { localDecisionEvent, type DecisionReporter } from './decision-report.ts';
 import { RoutingClientError, RoutingFailedError, RoutingTimeoutError } from './errors.ts';
 import type { RemoteRouter } from './remote.ts';
 import { routingRequest, type RequestOptions } from './request.ts';
@@ -61,6 +62,10 @@ export interface FacadeOptions {
   readonly defaults?: RouteOptions;
   /** Where the kill switch is read, at every call (tests). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Where local answers are reported, so that the decision history shows them too. */
+  readonly decisions?: DecisionReporter;
+  /** Who this client is, in the decision events it reports (default `switchboard-client`). */
+  readonly service?: string;
 }
 
 /**
@@ -74,6 +79,8 @@ export class RoutingFacade {
   readonly #openLocal: () => Promise<LocalRouter>;
   readonly #defaults: RouteOptions;
   readonly #env: NodeJS.ProcessEnv;
+  readonly #decisions: DecisionReporter | undefined;
+  readonly #service: string;
   #localRouter: Promise<LocalRouter> | undefined;
 
   constructor(options: FacadeOptions) {
@@ -82,6 +89,8 @@ export class RoutingFacade {
     this.breaker = options.breaker ?? new CircuitBreaker();
     this.#defaults = options.defaults ?? {};
     this.#env = options.env ?? process.env;
+    this.#decisions = options.decisions;
+    this.#service = options.service ?? 'switchboard-client';
   }
 
   /**
@@ -120,6 +129,7 @@ export class RoutingFacade {
   }
 
   async #routeLocally(request: RoutingRequest, correlationId: string, reason: LocalReason, serviceError?: RoutingClientError): Promise<RoutedDecision> {
+    const started = performance.now();
     this.#localRouter ??= this.#openLocal();
     // A router that failed to open is tried again by the next call.
     const router = await this.#localRouter.catch((error: unknown) => {
@@ -127,9 +137,13 @@ export class RoutingFacade {
       throw error;
     });
     const result = await router.route(request);
+    const routingPath = serviceError === undefined ? 'local' : 'hybrid';
+    this.#decisions?.report(
+      localDecisionEvent({ request, result, correlationId, routingPath, latencyMs: performance.now() - started, service: this.#service }),
+    );
     return {
       result,
-      routing_path: serviceError === undefined ? 'local' : 'hybrid',
+      routing_path: routingPath,
       correlation_id: correlationId,
       local_reason: reason,
       ...(serviceError !== undefined && { service_error: serviceError }),

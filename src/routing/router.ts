@@ -5,14 +5,9 @@ import { LruTtlCache, type CacheStats } from './cache.ts';
 import { findExplicitAgent } from './explicit.ts';
 import { LearnedExamples } from './learned-examples.ts';
 import { cacheKey, normaliseRequest, type NormalisedRequest } from './request.ts';
-import type { Candidate, HistoricalScores, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from './strategy.ts';
+import { NO_HISTORY, type HistorySnapshot } from './history.ts';
+import type { Candidate, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from './strategy.ts';
 import { BUILTIN_STRATEGIES, DEFAULT_STRATEGY } from './strategies/index.ts';
-
-/** Recorded outcomes as seen by one decision; a new version invalidates cached decisions. */
-export interface HistorySnapshot {
-  readonly version: string;
-  readonly score: HistoricalScores;
-}
 
 export interface RouterOptions extends StrategyServices {
   readonly defaultStrategy?: string;
@@ -23,8 +18,6 @@ export interface RouterOptions extends StrategyServices {
   /** Clock for the cache TTL (tests). */
   readonly now?: () => number;
 }
-
-const NO_HISTORY: HistorySnapshot = { version: 'none', score: () => undefined };
 
 function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
@@ -70,7 +63,7 @@ export class Router {
   readonly #prepared = new Map<string, Promise<PreparedStrategy>>();
   readonly #services: StrategyServices;
   readonly #cache: LruTtlCache<RoutingResult> | undefined;
-  readonly #history: HistorySnapshot;
+  #history: HistorySnapshot;
   readonly #learned = new LearnedExamples();
   /**
    * Request vectors by normalised text: the same text re-asked with other options or
@@ -126,6 +119,11 @@ export class Router {
     deepFreeze(result);
     if (key !== undefined) this.#cache!.set(key, result);
     return result;
+  }
+
+  /** The outcomes later decisions see; decisions cached under the previous snapshot are not reused. */
+  setHistory(snapshot: HistorySnapshot): void {
+    this.#history = snapshot;
   }
 
   /**

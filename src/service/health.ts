@@ -1,3 +1,4 @@
+import type { HistoryStatus } from './history.ts';
 import type { RoutingService, StrategyStatus } from './routing-service.ts';
 
 export type BusKind = 'in-process' | 'kafka';
@@ -23,14 +24,14 @@ export interface HealthReport {
   /** The request consumer, or null when the service answers over HTTP only. */
   readonly bus: BusStatus | null;
   readonly kafka: { readonly state: ConsumerState; readonly brokers: readonly string[] } | 'not configured';
-  /** The decision history store (SPEC §5) is not part of the service yet. */
-  readonly db: 'not configured';
+  /** The decision history (SPEC §5): its store, writer queue and spool. */
+  readonly db: HistoryStatus | 'not configured';
   /** Cache hits over lookups since start, 0..1 (0 before the first lookup). */
   readonly cache_hit_rate: number;
   readonly uptime_seconds: number;
 }
 
-export function healthReport(service: RoutingService, bus: BusStatus | null): HealthReport {
+export function healthReport(service: RoutingService, bus: BusStatus | null, db: HistoryStatus | null): HealthReport {
   const { hits, misses } = service.cacheStats();
   const lookups = hits + misses;
   return {
@@ -41,7 +42,7 @@ export function healthReport(service: RoutingService, bus: BusStatus | null): He
     strategy: service.strategy,
     bus,
     kafka: bus?.kind === 'kafka' ? { state: bus.state, brokers: bus.brokers ?? [] } : 'not configured',
-    db: 'not configured',
+    db: db ?? 'not configured',
     cache_hit_rate: lookups === 0 ? 0 : Math.round((hits / lookups) * 1e4) / 1e4,
     uptime_seconds: Math.round(service.uptimeSeconds * 1000) / 1000,
   };

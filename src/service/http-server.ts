@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { FeedbackPayload } from '../contracts/events.ts';
+import { SwitchboardError, type ErrorCode } from '../errors.ts';
+import type { FeedbackResult } from './metrics.ts';
 import { healthReport, type BusStatus } from './health.ts';
+import type { DecisionHistory } from './history.ts';
 import { failureOf } from './outcome.ts';
 import type { Decision, RoutingService } from './routing-service.ts';
 
@@ -9,7 +14,21 @@ export interface HttpServerOptions {
   /** The request consumer's status for /health, or null without one. */
   readonly busStatus: () => BusStatus | null;
   /** Told about every request that reached the decision path (for the decision event). */
-  readonly onDecision?: (request: unknown, decision: Decision) => void;
+  readonly onDecision?: (request: unknown, decision: Decision, correlationId: string) => void;
+  /** Where outcomes go; without it `POST /feedback` answers 503. */
+  readonly history?: DecisionHistory;
+}
+
+/** A caller may name its request (to send feedback on it later); the answer always says which id it got. */
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function correlationIdOf(request: FastifyRequest): string {
+  const given = request.headers[CORRELATION_HEADER];
+  if (given === undefined) return randomUUID();
+  if (typeof given === 'string' && UUID.test(given)) return given.toLowerCase();
+  throw new SwitchboardError('INVALID_REQUEST', `${CORRELATION_HEADER} must be one UUID, got '${String(given).slice(0, 100)}'`);
 }
 
 /**
@@ -31,7 +50,7 @@ function describe(error: FastifyError, request: FastifyRequest): string {
 }
 
 /**
- * The HTTP face of the service: GET /health, GET /metrics, POST /route. Every failure,
+ * The HTTP face of the service: GET /health, GET /metrics, POST /route, POST /feedback. Every failure,
  * including a body the framework could not read, is answered `{error_code, error_message}`
  * with the catalogue's status; nothing a client sends can take the server down.
  */
@@ -60,6 +79,7 @@ export function buildHttpServer(service: RoutingService, options: HttpServerOpti
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const isRoute = request.routeOptions.url === '/route';
     const failure = isRoute ? service.rejected(error, 'http') : failureOf(error);
+    if (request.routeOptions.url === '/feedback') service.metrics.feedback('invalid', 'http');
     if (failure.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     const message = failure.code === 'INVALID_REQUEST' ? describe(error, request) : failure.payload.error_message;
     return reply.code(failure.status).send({ ...failure.payload, error_message: message });
@@ -70,7 +90,7 @@ export function buildHttpServer(service: RoutingService, options: HttpServerOpti
   );
 
   app.get('/health', async (_request, reply) => {
-    const report = healthReport(service, options.busStatus());
+    const report = healthReport(service, options.busStatus(), options.history?.status() ?? null);
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
 
@@ -80,11 +100,40 @@ export function buildHttpServer(service: RoutingService, options: HttpServerOpti
   });
 
   app.post('/route', async (request, reply) => {
+    const correlationId = correlationIdOf(request);
     const decision = await service.decide(request.body, 'http');
-    options.onDecision?.(request.body, decision);
+    options.onDecision?.(request.body, decision, correlationId);
+    reply.header(CORRELATION_HEADER, correlationId);
     if (decision.ok) return reply.send(decision.result);
     return reply.code(decision.failure.status).send(decision.failure.payload);
   });
 
+  // The body is the feedback payload of SPEC §3: {correlation_id, success, quality_score?, note?, source?}.
+  app.post('/feedback', async (request, reply) => {
+    const parsed = FeedbackPayload.safeParse(request.body);
+    let failure;
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
+      failure = failureOf(new SwitchboardError('INVALID_REQUEST', `feedback: ${problems}`));
+    } else if (options.history === undefined) {
+      failure = failureOf(new SwitchboardError('SERVICE_UNAVAILABLE', 'this service keeps no decision history (started with --no-history)'));
+    } else {
+      try {
+        await options.history.recordOutcome({ ...parsed.data, source: parsed.data.source ?? 'http' });
+        service.metrics.feedback('recorded', 'http');
+        return reply.send({ recorded: true, correlation_id: parsed.data.correlation_id });
+      } catch (error) {
+        failure = failureOf(error);
+      }
+    }
+    service.metrics.feedback(feedbackResult(failure.code), 'http');
+    return reply.code(failure.status).send(failure.payload);
+  });
+
   return app;
+}
+
+function feedbackResult(code: ErrorCode): FeedbackResult {
+  if (code === 'UNKNOWN_CORRELATION_ID') return 'unknown_correlation_id';
+  return code === 'SERVICE_UNAVAILABLE' ? 'unavailable' : 'invalid';
 }

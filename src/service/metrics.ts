@@ -1,12 +1,21 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CacheStats } from '../routing/cache.ts';
+import type { WriterMetrics } from '../store/decision-writer.ts';
 import type { Outcome } from './outcome.ts';
 
 /** Where a request came in. */
 export type Transport = 'http' | 'bus';
 
-/** Why a bus record got no reply at all (it had no usable correlation id). */
-export type DropReason = 'no_correlation_id';
+/** Why a bus record was dropped: a request with no usable correlation id, or an unreadable decision event. */
+export type DropReason = 'no_correlation_id' | 'malformed_decision_event';
+
+/** What became of one outcome sent to the service. */
+export type FeedbackResult = 'recorded' | 'invalid' | 'unknown_correlation_id' | 'unavailable';
+
+/** The decision history's writer, as metrics read it at scrape time. */
+export interface HistoryMetricsSource {
+  writerMetrics(): WriterMetrics;
+}
 
 /** What the metrics read from the service at scrape time, never on the request path. */
 export interface MetricsSource {
@@ -31,6 +40,7 @@ export class ServiceMetrics {
   readonly #dropped: Counter<'reason'>;
   readonly #redeliveries: Counter;
   readonly #busErrors: Counter;
+  readonly #feedback: Counter<'result' | 'transport'>;
   readonly #requestChildren = new Map<string, Counter.Internal>();
   readonly #latencyChildren = new Map<string, Histogram.Internal<'strategy'>>();
 
@@ -89,12 +99,13 @@ export class ServiceMetrics {
     });
     this.#dropped = new Counter({
       name: 'switchboard_bus_dropped_total',
-      help: 'Request records that got no reply because they had no usable correlation id.',
+      help: 'Bus records dropped unanswered: requests with no usable correlation id, unreadable decision events.',
       labelNames: ['reason'],
       registers,
     });
     // Present at 0 from the start, so that dashboards and alerts see the series before the first drop.
     this.#dropped.inc({ reason: 'no_correlation_id' }, 0);
+    this.#dropped.inc({ reason: 'malformed_decision_event' }, 0);
     this.#redeliveries = new Counter({
       name: 'switchboard_bus_redeliveries_total',
       help: 'Request records seen again (same event_id) and answered with the reply already sent.',
@@ -105,6 +116,31 @@ export class ServiceMetrics {
       help: 'Failures the bus subscription rode out (handler retries, lost connections, failed commits).',
       registers,
     });
+    this.#feedback = new Counter({
+      name: 'switchboard_feedback_total',
+      help: 'Outcomes sent to the service, by result (recorded, invalid, unknown_correlation_id, unavailable) and transport.',
+      labelNames: ['result', 'transport'],
+      registers,
+    });
+  }
+
+  /** Exports the decision history writer's state: queue, spool, batches, errors, drops. */
+  observeHistory(source: HistoryMetricsSource): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, read: (metrics: WriterMetrics) => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(read(source.writerMetrics())); } });
+    const counter = (name: string, help: string, read: (metrics: WriterMetrics) => number) =>
+      new Counter({ name, help, registers, collect() { this.reset(); this.inc(read(source.writerMetrics())); } });
+    gauge('switchboard_history_queue_depth', 'Decisions waiting in memory to be written.', (m) => m.queue_depth);
+    gauge('switchboard_history_spool_bytes', 'Bytes of decisions spooled to disk while the database is away.', (m) => m.spool_bytes);
+    gauge('switchboard_history_spooling', '1 while decisions go to the spool instead of the database.', (m) => (m.spooling ? 1 : 0));
+    counter('switchboard_history_rows_written_total', 'Decisions written to the database.', (m) => m.rows_written);
+    counter('switchboard_history_batches_written_total', 'Batches written to the database.', (m) => m.batches_written);
+    counter('switchboard_history_batch_seconds_total', 'Time spent writing batches, in seconds (with batches_written: the mean).', (m) => m.batch_latency_ms.sum / 1000);
+    gauge('switchboard_history_batch_seconds_max', 'The slowest batch write so far, in seconds.', (m) => m.batch_latency_ms.max / 1000);
+    counter('switchboard_history_write_errors_total', 'Failed batch writes (each retried or spooled).', (m) => m.write_errors);
+    counter('switchboard_history_rejected_rows_total', 'Decisions the database refused as invalid (logged, skipped).', (m) => m.rejected_rows);
+    counter('switchboard_history_dropped_rows_total', 'Decisions lost because the spool hit its disk limit.', (m) => m.dropped_rows);
   }
 
   requestStarted(): void {
@@ -138,6 +174,10 @@ export class ServiceMetrics {
 
   busError(): void {
     this.#busErrors.inc();
+  }
+
+  feedback(result: FeedbackResult, transport: Transport): void {
+    this.#feedback.inc({ result, transport });
   }
 
   #latencyChild(strategy: string): Histogram.Internal<'strategy'> {

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import { DEFAULT_TOPIC_PREFIX, topicNames } from '../contracts/topics.ts';
 import type { Bus } from '../transport/bus.ts';
+import { dataDir, storeLocation } from '../store/open-store.ts';
 import { DecisionEvents } from './decision-events.ts';
+import { DecisionHistory } from './history.ts';
+import { HistoryConsumer } from './history-consumer.ts';
 import { buildHttpServer } from './http-server.ts';
 import { RequestConsumer } from './request-consumer.ts';
 import { RoutingService } from './routing-service.ts';
@@ -30,14 +33,20 @@ export interface ServeOptions {
   readonly partitions?: number;
   /**
    * Publish a decision event per decision. Default: on with Kafka; off on the in-process
-   * bus, which keeps every record for the life of the process and has no reader for them yet.
+   * bus, which keeps every record for the life of the process.
    */
   readonly decisionEvents?: boolean;
+  /**
+   * The decision history: where decisions and outcomes are stored (`--db`, DATABASE_URL, else
+   * the embedded SQLite file in the data folder), or false for none (`--no-history`).
+   */
+  readonly history?: { readonly db?: string; readonly spoolDir?: string; readonly refreshMs?: number } | false;
 }
 
 export interface RunningService {
   readonly service: RoutingService;
   readonly bus: Bus;
+  readonly history: DecisionHistory | undefined;
   /** `http://host:port` as bound. */
   readonly url: string;
   /** Stops consuming and accepting, drains what is in flight, closes bus and HTTP. */
@@ -71,15 +80,23 @@ export async function startService(options: ServeOptions): Promise<RunningServic
   }
   const bus = await openBus(options.brokers);
   const kind = options.brokers === undefined ? 'in-process' : 'kafka';
+  let history: DecisionHistory | undefined;
   try {
+    history = options.history === false ? undefined : await openHistory(options.history ?? {}, logger);
+    if (history !== undefined) {
+      service.metrics.observeHistory(history);
+      await history.follow(service.router);
+    }
     await bus.createTopics(Object.values(topics), settings.partitions);
-    const decisions =
-      (options.decisionEvents ?? kind === 'kafka') ? new DecisionEvents({ bus, busKind: kind, topics, metrics: service.metrics, logger }) : undefined;
+    const decisions = new DecisionEvents({ bus, busKind: kind, topics, metrics: service.metrics, logger, publish: options.decisionEvents ?? kind === 'kafka', history });
+    const historyConsumer =
+      history && (await HistoryConsumer.start(bus, history, { groupId: `${settings.groupId}-history`, topics, metrics: service.metrics, logger }));
     const consumer = await RequestConsumer.start(bus, service, { kind, brokers: options.brokers, groupId: settings.groupId, topics, decisions, logger });
     const app = buildHttpServer(service, {
       logger,
       busStatus: () => consumer.status(),
-      onDecision: decisions && ((request, decision) => decisions.publish(request, decision)),
+      onDecision: (request, decision, correlationId) => decisions.publish(request, decision, correlationId),
+      history,
     });
     const url = await app.listen({ host: settings.httpHost, port: settings.httpPort });
     logger.info(
@@ -89,15 +106,26 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     const stop = async () => {
       service.beginDrain();
       // Both wait for their work in flight: handlers reply and commit, HTTP requests answer.
-      await Promise.all([consumer.stop(), app.close()]);
-      await decisions?.flush();
+      await Promise.all([consumer.stop(), app.close(), historyConsumer?.stop()]);
+      await decisions.flush();
       await bus.close();
+      // Last: every decision made is queued by now; written, or spooled if the database is away.
+      await history?.close();
       await service.close();
     };
-    return { service, bus, url, stop };
+    return { service, bus, history, url, stop };
   } catch (error) {
     await bus.close();
+    await history?.close();
     await service.close();
     throw error;
   }
+}
+
+async function openHistory(options: Exclude<ServeOptions['history'], false | undefined>, logger: Logger): Promise<DecisionHistory> {
+  const location = storeLocation(options.db);
+  if (location.backend === 'sqlite' && !options.db && !process.env.DATABASE_URL) {
+    logger.info(`no --db or DATABASE_URL: recording decisions in the embedded SQLite store ${location.file}`);
+  }
+  return DecisionHistory.open({ location, spoolDir: options.spoolDir ?? dataDir(), logger, refreshMs: options.refreshMs });
 }

@@ -28,6 +28,10 @@ export interface DecisionStore {
   /** One request's whole lifecycle, in time order; null when the correlation id is unknown. */
   trace(correlationId: string): Promise<Trace | null>;
   stats(query: { since: Date }): Promise<Stats>;
+  /** Success and failure counts per agent: each agent's `perAgent` most recent outcomes since `since`. */
+  agentOutcomes(query: { since: Date; perAgent: number }): Promise<AgentOutcomes[]>;
+  /** Requests whose outcome was a success, after outcome id `afterId`, oldest first: labelled examples. */
+  servedRequests(query: { afterId: number; limit: number }): Promise<ServedRequest[]>;
   close(): Promise<void>;
 }
 
@@ -58,4 +62,17 @@ export interface Stats {
   by_agent: { agent: string; decisions: number; mean_confidence: number | null; outcomes: number; success_rate: number | null }[];
   by_path: Record<string, number>;
   comparisons: { n: number; match_rate: number | null };
+}
+
+export interface AgentOutcomes {
+  agent: string;
+  successes: number;
+  failures: number;
+}
+
+export interface ServedRequest {
+  /** A cursor: pass the last one seen as the next `afterId`. */
+  outcome_id: number;
+  request: string;
+  agent: string;
 }

@@ -10,7 +10,7 @@ export interface WriterLogger {
 }
 
 export interface DecisionWriterOptions {
-  readonly store: DecisionStore;
+  readonly store: Pick<DecisionStore, 'writeDecisions'>;
   /** The spool file; keep one per process (e.g. `<data dir>/spool-<instance>.jsonl`). */
   readonly spoolFile: string;
   /**
@@ -57,7 +57,7 @@ const READ_CHUNK_BYTES = 1 << 20;
  * writer that starts with a non-empty spool (a restart after a crash) replays it first.
  */
 export class DecisionWriter {
-  readonly #store: DecisionStore;
+  readonly #store: Pick<DecisionStore, 'writeDecisions'>;
   readonly #spool: Spool;
   readonly #maxQueue: number;
   readonly #hardLimit: number;
@@ -71,6 +71,8 @@ export class DecisionWriter {
   #retryAt = 0;
   #backoffMs: number;
   #closing = false;
+  /** Batches out to the database: the queue can be empty while they are still unwritten. */
+  #writing = 0;
   #wake: (() => void) | undefined;
   readonly #loop: Promise<void>;
   readonly #metrics = {
@@ -118,6 +120,21 @@ export class DecisionWriter {
       ...this.#metrics,
       batch_latency_ms: { ...this.#metrics.batch_latency_ms },
     };
+  }
+
+  /**
+   * Resolves true once everything recorded so far is in the database, or false when that has
+   * not happened within `timeoutMs` (the database is away, or slow): for a reader that must
+   * see a decision just made, such as an outcome about it.
+   */
+  async settled(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#queue.length > 0 || this.#writing > 0 || this.#spooling) {
+      if (Date.now() >= deadline) return false;
+      this.#wake?.();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return true;
   }
 
   /**
@@ -199,6 +216,7 @@ export class DecisionWriter {
   /** false when the database is unavailable; other failures are the rows' fault and are isolated. */
   async #write(batch: DecisionRecord[]): Promise<boolean> {
     const started = performance.now();
+    this.#writing++;
     try {
       await this.#store.writeDecisions(batch);
       this.#written(batch.length, performance.now() - started);
@@ -210,6 +228,8 @@ export class DecisionWriter {
         return false;
       }
       return this.#writeOneByOne(batch, error);
+    } finally {
+      this.#writing--;
     }
   }
 

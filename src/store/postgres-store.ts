@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { checkOutcome, type ComparisonRecord, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
-import type { DecisionStore, Stats, StoreStatus, Trace } from './decision-store.ts';
+import type { AgentOutcomes, DecisionStore, ServedRequest, Stats, StoreStatus, Trace } from './decision-store.ts';
 import { MIGRATIONS, statusOf, type AppliedMigration } from './migrations.ts';
-import { readStats, readTrace, type Query } from './read-model.ts';
+import { readAgentOutcomes, readServedRequests, readStats, readTrace, type Query } from './read-model.ts';
 import {
   comparisonParams, DECISION_COLUMNS, decisionParams, INSERT_COMPARISON, INSERT_OUTCOME, numbered, outcomeParams,
   REQUEST_COLUMNS, requestParams, SCHEMA_MIGRATIONS_TABLE, uniqueRequests, valuesList, type Dialect,
@@ -131,6 +131,14 @@ export class PostgresStore implements DecisionStore {
 
   async stats({ since }: { since: Date }): Promise<Stats> {
     return readStats(this.#rows, since);
+  }
+
+  async agentOutcomes({ since, perAgent }: { since: Date; perAgent: number }): Promise<AgentOutcomes[]> {
+    return readAgentOutcomes(this.#rows, since, perAgent);
+  }
+
+  async servedRequests({ afterId, limit }: { afterId: number; limit: number }): Promise<ServedRequest[]> {
+    return readServedRequests(this.#rows, afterId, limit);
   }
 
   async close(): Promise<void> {

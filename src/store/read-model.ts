@@ -1,5 +1,5 @@
 import { isUuid } from './decision-record.ts';
-import type { Stats, Trace } from './decision-store.ts';
+import type { AgentOutcomes, ServedRequest, Stats, Trace } from './decision-store.ts';
 
 /**
  * `trace` and `stats`, written once over plain SQL that both dialects run. Each store
@@ -145,4 +145,44 @@ export async function readStats(query: Query, since: Date): Promise<Stats> {
     by_path: Object.fromEntries(paths.map((row) => [String(row.routing_path), num(row.n)])),
     comparisons: { n: num(comparisons.n), match_rate: num(comparisons.n) === 0 ? null : numOrNull(comparisons.match_rate) },
   };
+}
+
+/**
+ * Each agent's outcomes since `since`, only its `perAgent` most recent: the window keeps an
+ * agent with a long history as able to change as one with a short one. An outcome counts for
+ * every agent its request was routed to, as in `stats`.
+ */
+export async function readAgentOutcomes(query: Query, since: Date, perAgent: number): Promise<AgentOutcomes[]> {
+  const from = since.toISOString();
+  const rows = await query(
+    `select agent, sum(case when success then 1 else 0 end) as successes, count(*) as n from (
+       select d.selected_agent as agent, o.success,
+              row_number() over (partition by d.selected_agent order by o.recorded_at desc, o.id desc) as recency
+       from outcomes o
+       join (select distinct correlation_id, selected_agent from decisions
+             where selected_agent is not null
+               and correlation_id in (select correlation_id from outcomes where recorded_at >= ?)) d
+         on d.correlation_id = o.correlation_id
+       where o.recorded_at >= ?
+     ) ranked
+     where recency <= ?
+     group by agent order by agent`,
+    [from, from, perAgent],
+  );
+  return rows.map((row) => ({ agent: String(row.agent), successes: num(row.successes), failures: num(row.n) - num(row.successes) }));
+}
+
+/** Successful outcomes with an id above `afterId`, oldest first, with the request and the agent that served it. */
+export async function readServedRequests(query: Query, afterId: number, limit: number): Promise<ServedRequest[]> {
+  const rows = await query(
+    `select o.id as outcome_id, r.request, d.selected_agent as agent
+     from outcomes o
+     join routing_requests r on r.correlation_id = o.correlation_id
+     join decisions d on d.correlation_id = o.correlation_id and d.selected_agent is not null
+     where o.success and o.id > ?
+     order by o.id, d.decided_at
+     limit ?`,
+    [afterId, limit],
+  );
+  return rows.map((row) => ({ outcome_id: num(row.outcome_id), request: String(row.request), agent: String(row.agent) }));
 }

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { checkOutcome, type ComparisonRecord, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
-import type { DecisionStore, Stats, StoreStatus, Trace } from './decision-store.ts';
+import type { AgentOutcomes, DecisionStore, ServedRequest, Stats, StoreStatus, Trace } from './decision-store.ts';
 import { MIGRATIONS, statusOf, type AppliedMigration } from './migrations.ts';
-import { readStats, readTrace } from './read-model.ts';
+import { readAgentOutcomes, readServedRequests, readStats, readTrace } from './read-model.ts';
 import {
   comparisonParams, DECISION_COLUMNS, decisionParams, INSERT_COMPARISON, INSERT_OUTCOME, outcomeParams, REQUEST_COLUMNS,
   requestParams, SCHEMA_MIGRATIONS_TABLE, uniqueRequests, valuesList, type Dialect,
@@ -92,6 +92,14 @@ export class SqliteStore implements DecisionStore {
 
   async stats({ since }: { since: Date }): Promise<Stats> {
     return readStats(async (sql, params) => this.#prepare(sql).all(...params) as Record<string, unknown>[], since);
+  }
+
+  async agentOutcomes({ since, perAgent }: { since: Date; perAgent: number }): Promise<AgentOutcomes[]> {
+    return readAgentOutcomes(async (sql, params) => this.#prepare(sql).all(...params) as Record<string, unknown>[], since, perAgent);
+  }
+
+  async servedRequests({ afterId, limit }: { afterId: number; limit: number }): Promise<ServedRequest[]> {
+    return readServedRequests(async (sql, params) => this.#prepare(sql).all(...params) as Record<string, unknown>[], afterId, limit);
   }
 
   async close(): Promise<void> {

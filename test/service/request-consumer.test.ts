@@ -37,7 +37,7 @@ function requestEnvelope(payload: unknown, overrides: Record<string, unknown> = 
 }
 
 function startConsumer(bus: InProcessBus, service: RoutingService, topics: ReturnType<typeof topicNames>, groupId = 'switchboard-router') {
-  const decisions = new DecisionEvents({ bus, busKind: 'in-process', topics, metrics: service.metrics, logger: silent });
+  const decisions = new DecisionEvents({ bus, busKind: 'in-process', topics, metrics: service.metrics, logger: silent, publish: true });
   return RequestConsumer.start(bus, service, { kind: 'in-process', groupId, topics, decisions, logger: silent });
 }
 

@@ -38,5 +38,7 @@ export class FlakyStore implements DecisionStore {
   writeComparison: DecisionStore['writeComparison'] = (comparison) => this.inner.writeComparison(comparison);
   trace: DecisionStore['trace'] = (id) => this.inner.trace(id);
   stats: DecisionStore['stats'] = (query) => this.inner.stats(query);
+  agentOutcomes: DecisionStore['agentOutcomes'] = (query) => this.inner.agentOutcomes(query);
+  servedRequests: DecisionStore['servedRequests'] = (query) => this.inner.servedRequests(query);
   close = () => this.inner.close();
 }

@@ -169,5 +169,42 @@ export function storeContract(name: string, open: () => Promise<DecisionStore>, 
         await fresh.close();
       }
     });
+
+    test('agentOutcomes counts each agent\'s most recent outcomes inside the window', async () => {
+      const agent = `agent-${randomUUID()}`;
+      const other = `agent-${randomUUID()}`;
+      const since = new Date(Date.now() - 60_000);
+      const at = (ms: number) => new Date(since.getTime() + ms).toISOString();
+      const decided = Array.from({ length: 6 }, () => decision({ selected_agent: agent }));
+      const elsewhere = decision({ selected_agent: other });
+      await store.writeDecisions([...decided, elsewhere]);
+      // Oldest first: two failures, then four successes; one more outcome before the window.
+      for (const [i, record] of decided.entries()) {
+        await store.writeOutcome({ correlation_id: record.correlation_id, success: i >= 2, recorded_at: at(1_000 + i) });
+      }
+      await store.writeOutcome({ correlation_id: decided[0].correlation_id, success: false, recorded_at: at(-1) });
+      await store.writeOutcome({ correlation_id: elsewhere.correlation_id, success: false, recorded_at: at(2_000) });
+      const counts = (rows: Awaited<ReturnType<DecisionStore['agentOutcomes']>>) => rows.filter((row) => row.agent === agent || row.agent === other);
+      assert.deepEqual(counts(await store.agentOutcomes({ since, perAgent: 100 })), [
+        { agent, successes: 4, failures: 2 },
+        { agent: other, successes: 0, failures: 1 },
+      ].sort((a, b) => a.agent.localeCompare(b.agent)));
+      // Only the 3 most recent: all successes.
+      assert.deepEqual(counts(await store.agentOutcomes({ since, perAgent: 3 })).find((row) => row.agent === agent), { agent, successes: 3, failures: 0 });
+    });
+
+    test('servedRequests pages through successful outcomes with their request and agent', async () => {
+      const start = (await store.servedRequests({ afterId: 0, limit: 100_000 })).at(-1)?.outcome_id ?? 0;
+      const served = decision({ request: 'rotate the signing keys', selected_agent: 'key-manager' });
+      const failed = decision({ request: 'something that went wrong', selected_agent: 'key-manager' });
+      const unmatched = noMatch({ request: 'nobody fits this' });
+      await store.writeDecisions([served, failed, unmatched]);
+      await store.writeOutcome({ correlation_id: served.correlation_id, success: true });
+      await store.writeOutcome({ correlation_id: failed.correlation_id, success: false });
+      await store.writeOutcome({ correlation_id: unmatched.correlation_id, success: true });
+      const rows = await store.servedRequests({ afterId: start, limit: 10 });
+      assert.deepEqual(rows.map(({ request, agent }) => ({ request, agent })), [{ request: 'rotate the signing keys', agent: 'key-manager' }]);
+      assert.deepEqual(await store.servedRequests({ afterId: rows[0].outcome_id, limit: 10 }), []);
+    });
   });
 }

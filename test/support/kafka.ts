@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 /**
  * Real Kafka brokers for tests, run by the project's `scripts/kafka.sh`.
  *
- * As `node --test`'s global setup (`--test-global-setup=test/support/kafka.ts` in the
+ * As part of `node --test`'s global setup (test/support/global.ts, in the
  * `test` script) this module runs once per run, in the runner process: with
  * `KAFKA_BROKERS` set it uses that broker; otherwise it starts a fresh one for the run and
  * stops it afterwards. Test files, each in its own process, inherit the address through

@@ -8,6 +8,7 @@ import { MAX_REQUEST_CHARS } from '../../contracts/routing.ts';
 import { SwitchboardError } from '../../errors.ts';
 import { openRouter } from '../../open-router.ts';
 import { parseTimeout } from '../client-flags.ts';
+import { LocalDecisions } from '../local-decisions.ts';
 import { parseCommand, REGISTRY_OPTION } from '../options.ts';
 
 /** Every prompt waits for the hook: the service gets this long before the local router answers. */
@@ -45,8 +46,11 @@ async function hook(args: string[]): Promise<string | undefined> {
   const registry = registryFor(values.registry, input.cwd ?? process.cwd());
   // Lexical: the embedding model would add 0.3-0.6 s to every prompt that falls back.
   const openLocal = async () => (await openRouter(registry, { defaultStrategy: 'lexical', cache: false, parseCache: true })).router;
-  const facade = new RoutingFacade({ remote: serviceUrl ? new RoutingHttpClient(serviceUrl) : undefined, local: openLocal });
+  const local = new LocalDecisions();
+  const facade = new RoutingFacade({ remote: serviceUrl ? new RoutingHttpClient(serviceUrl) : undefined, local: openLocal, decisions: local, service: 'switchboard-hook' });
   const routed = await facade.route(input.prompt.slice(0, MAX_REQUEST_CHARS), { timeoutMs });
+  // Only with DATABASE_URL set: the project folder the hook runs in is not the place for a store.
+  await local.record(undefined);
   if (routed.service_error !== undefined) process.stderr.write(`switchboard hook: ${routed.service_error.message}; routed locally\n`);
   const context = additionalContext(routed.result, routed.routing_path);
   return context === undefined ? undefined : hookOutput(context);

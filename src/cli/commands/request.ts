@@ -6,6 +6,7 @@ import { SwitchboardError } from '../../errors.ts';
 import { openRouter } from '../../open-router.ts';
 import { printIssue } from '../format.ts';
 import { parseTimeout } from '../client-flags.ts';
+import { LocalDecisions } from '../local-decisions.ts';
 import { parseCommand, REGISTRY_OPTION, registryPaths } from '../options.ts';
 import { renderDecision } from '../render-decision.ts';
 
@@ -28,15 +29,19 @@ export async function runRequest(args: string[]): Promise<number> {
     timeout: { type: 'string' },
     'topic-prefix': { type: 'string' },
     json: { type: 'boolean' },
+    db: { type: 'string' },
   });
   if (positionals.length === 0) throw new SwitchboardError('USAGE', 'request needs a request: switchboard request <text…>');
   const timeoutMs = parseTimeout(values.timeout, DEFAULT_TIMEOUT_MS);
   const brokers = kafkaBrokers(values.kafka);
   const started = performance.now();
   const client = brokers === undefined ? undefined : await connectOverKafka(brokers, { timeoutMs, topics: topicNames(values['topic-prefix']) });
+  const local = new LocalDecisions();
   try {
     const facade = new RoutingFacade({
       remote: client,
+      // With a database configured, a local answer is written there; else, over Kafka, published for the service to record.
+      decisions: values.db || process.env.DATABASE_URL || client === undefined ? local : client,
       local: async () =>
         (
           await openRouter(registryPaths(values.registry), {
@@ -49,6 +54,7 @@ export async function runRequest(args: string[]): Promise<number> {
     });
     const routed = await facade.route(positionals.join(' '), { timeoutMs });
     const elapsedMs = performance.now() - started;
+    await local.record(values.db);
     if (routed.service_error !== undefined) process.stderr.write(`switchboard: routing service: ${routed.service_error.message}; routed locally\n`);
     if (values.json) {
       const { result, service_error: _, ...path } = routed;

@@ -1,4 +1,5 @@
-import type { RoutingContext } from '../../contracts/routing.ts';
+import { randomUUID } from 'node:crypto';
+import type { RoutingContext, RoutingRequest, RoutingResult } from '../../contracts/routing.ts';
 import { SwitchboardError } from '../../errors.ts';
 import { openRouter } from '../../open-router.ts';
 import { printIssue } from '../format.ts';
@@ -15,6 +16,22 @@ function parseContext(pairs: string[] | undefined): RoutingContext {
   return context;
 }
 
+/** The CLI's decision in the history, under a new correlation id (said on stderr, for `trace` and `feedback`). */
+async function recordDecision(db: string | undefined, request: RoutingRequest, result: RoutingResult, latencyMs: number): Promise<void> {
+  const [{ StoreDecisionReporter }, { localDecisionEvent }] = await Promise.all([
+    import('../../client/store-reporter.ts'),
+    import('../../client/decision-report.ts'),
+  ]);
+  const correlationId = randomUUID();
+  const reporter = await StoreDecisionReporter.open(db);
+  try {
+    reporter.report(localDecisionEvent({ request, result, correlationId, routingPath: 'cli', latencyMs, service: 'switchboard-cli' }));
+  } finally {
+    await reporter.close();
+  }
+  process.stderr.write(`switchboard: decision recorded as ${correlationId} in ${reporter.location}\n`);
+}
+
 export async function runRoute(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     ...REGISTRY_OPTION,
@@ -24,6 +41,7 @@ export async function runRoute(args: string[]): Promise<number> {
     context: { type: 'string', short: 'c', multiple: true },
     json: { type: 'boolean' },
     model: { type: 'string' },
+    db: { type: 'string' },
   });
   if (positionals.length === 0) throw new SwitchboardError('USAGE', 'route needs a request: switchboard route <request…>');
   const request = {
@@ -43,7 +61,10 @@ export async function runRoute(args: string[]): Promise<number> {
     onIssue: (issue) => issue.severity === 'error' && printIssue(issue),
     onNotice: (message) => process.stderr.write(`switchboard: ${message}\n`),
   });
+  const started = performance.now();
   const result = await router.route(request);
+  // Recorded only where a database is configured: a one-shot lookup leaves no files behind.
+  if (values.db || process.env.DATABASE_URL) await recordDecision(values.db, request, result, performance.now() - started);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } else {

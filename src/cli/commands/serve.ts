@@ -26,6 +26,8 @@ export async function runServe(args: string[]): Promise<number> {
     'topic-prefix': { type: 'string' },
     strategy: { type: 'string', short: 's' },
     model: { type: 'string' },
+    db: { type: 'string' },
+    'no-history': { type: 'boolean' },
   });
   if (positionals.length > 0) throw new SwitchboardError('USAGE', `serve takes no arguments, got '${positionals.join(' ')}'`);
   const httpPort = parsePort(values['http-port']);
@@ -43,6 +45,7 @@ export async function runServe(args: string[]): Promise<number> {
     topicPrefix: values['topic-prefix'],
     strategy: values.strategy,
     model: values.model,
+    history: values['no-history'] ? false : { db: values.db },
   });
   await signalled;
   logger.info('signal received: draining in-flight requests');

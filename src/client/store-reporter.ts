@@ -1,0 +1,40 @@
+import type { RoutingDecisionEvent } from '../contracts/events.ts';
+import { toDecisionRecord } from '../store/decision-record.ts';
+import { DecisionLog } from '../store/decision-log.ts';
+import { dataDir, storeLocation } from '../store/open-store.ts';
+import type { DecisionReporter } from './decision-report.ts';
+
+/**
+ * Writes a client's decisions straight to the decision store, through the same background
+ * writer and disk spool as the service: for processes without a bus to publish them on (the
+ * CLI, the Claude Code hook) when a database is configured.
+ */
+export class StoreDecisionReporter implements DecisionReporter, AsyncDisposable {
+  readonly #log: DecisionLog;
+
+  /** `db`: as `--db` (a postgres:// URL or a SQLite file); unset: DATABASE_URL, else the embedded store. */
+  static async open(db: string | undefined): Promise<StoreDecisionReporter> {
+    return new StoreDecisionReporter(await DecisionLog.open({ location: storeLocation(db), spoolDir: dataDir() }));
+  }
+
+  private constructor(log: DecisionLog) {
+    this.#log = log;
+  }
+
+  get location(): string {
+    return this.#log.store.location;
+  }
+
+  report(event: RoutingDecisionEvent): void {
+    this.#log.record(toDecisionRecord(event));
+  }
+
+  /** Writes what was reported, or leaves it in the spool when the database is away. */
+  close(): Promise<void> {
+    return this.#log.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,90 @@
+import { SwitchboardError } from '../errors.ts';
+import { checkOutcome, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
+import type { DecisionStore } from './decision-store.ts';
+import { DecisionWriter, type WriterLogger, type WriterMetrics } from './decision-writer.ts';
+import { openStore, type StoreLocation } from './open-store.ts';
+import { claimSpoolSlot, type SpoolSlot } from './spool-slot.ts';
+
+export interface DecisionLogOptions {
+  readonly location: StoreLocation;
+  /** Where the writer's spool lives (the data folder). */
+  readonly spoolDir: string;
+  readonly logger?: WriterLogger;
+}
+
+/** How long an outcome waits for its decision to be written before it is called unknown. */
+const OUTCOME_SETTLE_MS = 2_000;
+
+/**
+ * A process's way to record decisions and outcomes (SPEC §5): the store, its background
+ * writer, and a spool slot of this process's own. Recording never waits for the database,
+ * and a database that is down when the log opens only delays the writes: the schema is
+ * brought up to date before the first one.
+ */
+export class DecisionLog {
+  readonly store: DecisionStore;
+  readonly #writer: DecisionWriter;
+  readonly #slot: SpoolSlot;
+  #schema: Promise<void> | undefined;
+
+  static async open(options: DecisionLogOptions): Promise<DecisionLog> {
+    const log = new DecisionLog(await openStore(options.location), claimSpoolSlot(options.spoolDir), options.logger);
+    try {
+      await log.ensureSchema();
+    } catch (error) {
+      options.logger?.warn({ err: error }, `decision store ${log.store.location} not ready: decisions are spooled until it is`);
+    }
+    return log;
+  }
+
+  private constructor(store: DecisionStore, slot: SpoolSlot, logger: WriterLogger | undefined) {
+    this.store = store;
+    this.#slot = slot;
+    this.#writer = new DecisionWriter({
+      store: { writeDecisions: async (batch) => (await this.ensureSchema(), this.store.writeDecisions(batch)) },
+      spoolFile: slot.file,
+      logger,
+    });
+  }
+
+  /** Queues a decision; never blocks, never throws. */
+  record(decision: DecisionRecord): void {
+    this.#writer.record(decision);
+  }
+
+  /**
+   * Records an outcome. Throws INVALID_REQUEST for a bad one, UNKNOWN_CORRELATION_ID when no
+   * decision has its id (after waiting briefly for one still on its way to the store),
+   * SERVICE_UNAVAILABLE when the database is away.
+   */
+  async recordOutcome(outcome: OutcomeRecord): Promise<void> {
+    checkOutcome(outcome);
+    await this.ensureSchema();
+    if (await this.store.writeOutcome(outcome)) return;
+    if ((await this.#writer.settled(OUTCOME_SETTLE_MS)) && (await this.store.writeOutcome(outcome))) return;
+    throw new SwitchboardError('UNKNOWN_CORRELATION_ID', `no decision has correlation id ${outcome.correlation_id}`);
+  }
+
+  writerMetrics(): WriterMetrics {
+    return this.#writer.metrics();
+  }
+
+  /** Applies pending migrations once (again after a failure). */
+  ensureSchema(): Promise<void> {
+    this.#schema ??= this.store.migrate().then(
+      () => undefined,
+      (error: unknown) => {
+        this.#schema = undefined;
+        throw error;
+      },
+    );
+    return this.#schema;
+  }
+
+  /** Writes what is queued (or spools it when the database is away), then closes the store. */
+  async close(): Promise<void> {
+    await this.#writer.close();
+    await this.store.close();
+    this.#slot.release();
+  }
+}

@@ -1,0 +1,76 @@
+import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import path from 'node:path';
+
+/** A spool file this process alone writes, held until `release`. */
+export interface SpoolSlot {
+  readonly file: string;
+  release(): void;
+}
+
+/** More live writers than this in one data folder is a misconfiguration, not a load to serve. */
+const MAX_SLOTS = 64;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The lock's owner, or undefined when the lock is gone or unreadable (a crash mid-write). */
+function ownerOf(lock: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Claims the first spool slot of `dir` (`spool-0.jsonl`, `spool-1.jsonl`, …) that no live
+ * process holds. Several writers (service instances, CLI runs) can share a data folder, and a
+ * process restarted after a crash takes over the slot its dead predecessor held, so that the
+ * decisions spooled before the crash are replayed before any new ones.
+ *
+ * The lock is a file created exclusively, holding the owner's pid; a lock whose pid is not
+ * running is stale and is taken over. (A recycled pid can make a stale lock look live: the
+ * slot is then skipped, and its spool waits for the next claim after that process exits.)
+ */
+export function claimSpoolSlot(dir: string): SpoolSlot {
+  mkdirSync(dir, { recursive: true });
+  for (let slot = 0; slot < MAX_SLOTS; slot++) {
+    const lock = path.join(dir, `spool-${slot}.lock`);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(lock, 'wx');
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
+        return { file: path.join(dir, `spool-${slot}.jsonl`), release: () => releaseLock(lock) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const owner = ownerOf(lock);
+      if (owner !== undefined && alive(owner)) break;
+      // Stale: remove it and try this slot once more (another claimant may win the race).
+      try {
+        unlinkSync(lock);
+      } catch {
+        // already removed by another claimant
+      }
+    }
+  }
+  throw new Error(`no free spool slot in ${dir}: ${MAX_SLOTS} live writers hold them`);
+}
+
+function releaseLock(lock: string): void {
+  if (ownerOf(lock) !== process.pid) return;
+  try {
+    unlinkSync(lock);
+  } catch {
+    // gone already
+  }
+}

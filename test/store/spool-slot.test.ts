@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { claimSpoolSlot } from '../../src/store/spool-slot.ts';
+import { tempFolder } from './helpers.ts';
+
+const folder = await tempFolder();
+after(() => folder.remove());
+
+test('each claim gets its own slot until released; a released slot is claimed again', () => {
+  const dir = path.join(folder.dir, 'a');
+  const first = claimSpoolSlot(dir);
+  const second = claimSpoolSlot(dir);
+  assert.equal(path.basename(first.file), 'spool-0.jsonl');
+  assert.equal(path.basename(second.file), 'spool-1.jsonl');
+  first.release();
+  assert.equal(claimSpoolSlot(dir).file, first.file);
+});
+
+test("a dead process's slot is taken over, so that its spool is replayed by the next writer", () => {
+  const dir = path.join(folder.dir, 'b');
+  // A pid that has certainly exited: a child that ran and was reaped.
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  claimSpoolSlot(dir).release();
+  writeFileSync(path.join(dir, 'spool-0.lock'), String(dead));
+  const slot = claimSpoolSlot(dir);
+  assert.equal(path.basename(slot.file), 'spool-0.jsonl');
+  slot.release();
+  assert.equal(existsSync(path.join(dir, 'spool-0.lock')), false);
+});
+
+test("a live process's slot is skipped, and releasing never removes another owner's lock", () => {
+  const dir = path.join(folder.dir, 'c');
+  claimSpoolSlot(dir).release();
+  writeFileSync(path.join(dir, 'spool-0.lock'), String(process.ppid));
+  const slot = claimSpoolSlot(dir);
+  assert.equal(path.basename(slot.file), 'spool-1.jsonl');
+  slot.release();
+  assert.equal(existsSync(path.join(dir, 'spool-0.lock')), true);
+});
