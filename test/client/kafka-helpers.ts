@@ -32,17 +32,19 @@ export function percentiles(ms: readonly number[]): { p50: number; p99: number; 
 export interface ServiceProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<unknown>;
+  /** The HTTP address it serves on. */
+  readonly url: string;
 }
 
 /**
  * `bin/switchboard serve` as its own process (what an operator runs), resolved once it
  * logs that it is serving: its consumer is assigned by then. Killed after the test.
  */
-export async function spawnService(t: TestContext, args: readonly string[]): Promise<ServiceProcess> {
+export async function spawnService(t: TestContext, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
   const { SWITCHBOARD_REGISTRY: _, ...env } = process.env;
   const child = spawn(BIN, ['serve', '--http-port', '0', ...args], {
     cwd: ROOT,
-    env: { ...env, SWITCHBOARD_CACHE_DIR: path.join(os.tmpdir(), 'switchboard-test-cache') },
+    env: { ...env, SWITCHBOARD_CACHE_DIR: path.join(os.tmpdir(), 'switchboard-test-cache'), ...extraEnv },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = once(child, 'exit');
@@ -58,5 +60,6 @@ export async function spawnService(t: TestContext, args: readonly string[]): Pro
     void exited.then(() => reject(new Error(`serve exited before it was ready:\n${log}`)));
   });
   await ready;
-  return { child, exited };
+  const url = /switchboard serving on (http:\/\/[\d.:]+)/.exec(log)![1];
+  return { child, exited, url };
 }
