@@ -28,7 +28,8 @@ Run 'switchboard <command> --help' for its options.
 
 ${REGISTRY}
   -s, --strategy S        hybrid (default with the embedding model), lexical (default without it),
-                          semantic or enhanced_fuzzy_matching
+                          semantic, enhanced_fuzzy_matching, or quorum (the four vote; the reason
+                          and explanation say how many agree, and 'contested' when under half)
       --max N             at most N recommendations, 1..10 (default 5)
       --min-confidence X  confidence needed to select an agent, 0..1 (default 0.5)
   -c, --context k=v       request context (domain, previous_agent, current_file, …); repeatable
@@ -66,7 +67,7 @@ ${REGISTRY}
 ${REGISTRY}
                          Default: the bundled fixtures (omniclaude, voltagent, wshobson, clinc150)
   -s, --strategy S        strategy to measure (default: lexical); embedding strategies (hybrid,
-                          semantic) load the model and skip the synthetic registries
+                          semantic, quorum) load the model and skip the synthetic registries
       --json              print {"registries": [{"name","agents","load_ms","miss_p50_us","miss_p99_us","hit_p50_us","decisions_per_s"}]}
       --model M           embedding model for hybrid/semantic (see route --help)
       --no-write          do not rewrite docs/benchmarks.md
