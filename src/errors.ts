@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   ROUTING_TIMEOUT: { http: 504, exit: 1, wire: 'ROUTING_TIMEOUT' },
   SERVICE_UNAVAILABLE: { http: 503, exit: 1, wire: 'SERVICE_UNAVAILABLE' },
   USAGE: { http: 400, exit: 2, wire: 'INVALID_REQUEST' },
+  /** An operator's configuration file (experiments) with errors: the service does not start on it. */
+  CONFIG_INVALID: { http: 500, exit: 2, wire: 'INTERNAL_ERROR' },
   INTERNAL_ERROR: { http: 500, exit: 1, wire: 'INTERNAL_ERROR' },
 } as const;
 

@@ -21,6 +21,7 @@ commands:
   trace <correlation_id>    one request's decisions, outcomes and comparisons, in time order
   stats [--since 24h]       decision, latency, agent and path statistics from the history
   feedback <correlation_id> record the outcome of a routed request (--success|--failure)
+  experiments report        compare A/B experiment variants from the history (also: validate)
 
 Run 'switchboard <command> --help' for its options.
 `,
@@ -85,6 +86,8 @@ ${REGISTRY}
       --model M           embedding model (see route --help)
 ${DB}
       --no-history        record nothing (no store, no outcomes, no historical scores)
+      --experiments FILE  A/B experiments (default: $SWITCHBOARD_EXPERIMENTS): requests that name no
+                          strategy are routed with their variant's, recorded on the decision
 
 endpoints: GET /health, GET /metrics (Prometheus), POST /route (SPEC §2 input → completed payload;
            an x-correlation-id UUID header names the decision, and is answered either way),
@@ -146,6 +149,19 @@ ${DB}
       --json              print {"recorded": true, "correlation_id"}
 
 exit codes: 0 recorded, 1 unknown correlation id or store unavailable, 2 bad outcome or usage
+`,
+  experiments: `usage: switchboard experiments validate|report [options]
+
+  validate                check the experiments file: 'file:line: field: message' rows, exit 1 on errors
+  report                  per experiment and variant, over the decisions recorded since --since:
+                          decisions, no-match rate, mean confidence, latency p50/p95/p99, outcomes,
+                          success rate, and a two-proportion z-test of success against the control
+      --experiments FILE  the experiments YAML (default: $SWITCHBOARD_EXPERIMENTS); docs/experiments.md
+      --since T           a duration back from now (90s, 30m, 24h, 7d) or an ISO time (default 24h)
+${DB}
+      --json              report: print {"since","experiments":[{"experiment","control","variants":[{"variant","share",
+                          "decisions","no_match_rate","mean_confidence","latency_ms":{"p50","p95","p99"},"outcomes",
+                          "success_rate","vs_control":{"difference","z","p_value"}|null}]}]}
 `,
   stats: `usage: switchboard stats [--since 24h] [--db URL] [--json]
 

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   trace: async () => (await import('./commands/trace.ts')).runTrace,
   stats: async () => (await import('./commands/stats.ts')).runStats,
   feedback: async () => (await import('./commands/feedback.ts')).runFeedback,
+  experiments: async () => (await import('./commands/experiments.ts')).runExperiments,
 };
 
 async function main(argv: string[]): Promise<number> {

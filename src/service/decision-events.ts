@@ -70,7 +70,14 @@ export class DecisionEvents {
 
   #event(request: unknown, decision: Decision, correlationId: string, path: 'event' | 'http', transport: string): RoutingDecisionEvent | undefined {
     if (!decision.ok && decision.failure.outcome === 'invalid') return undefined;
-    const common = { request: request as PayloadOf<'AGENT_ROUTING_DECISION'>['request'], routing_path: path, latency_ms: decision.latencyMs, transport, instance: INSTANCE };
+    const common = {
+      request: request as PayloadOf<'AGENT_ROUTING_DECISION'>['request'],
+      routing_path: path,
+      latency_ms: decision.latencyMs,
+      transport,
+      instance: INSTANCE,
+      ...(decision.assignment && { experiment: decision.assignment.experiment, variant: decision.assignment.variant.name }),
+    };
     const payload: PayloadOf<'AGENT_ROUTING_DECISION'> = decision.ok
       ? { ...common, outcome: 'completed', result: decision.result }
       : { ...common, outcome: 'failed', error: decision.failure.payload };

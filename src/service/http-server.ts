@@ -101,7 +101,7 @@ export function buildHttpServer(service: RoutingService, options: HttpServerOpti
 
   app.post('/route', async (request, reply) => {
     const correlationId = correlationIdOf(request);
-    const decision = await service.decide(request.body, 'http');
+    const decision = await service.decide(request.body, 'http', correlationId);
     options.onDecision?.(request.body, decision, correlationId);
     reply.header(CORRELATION_HEADER, correlationId);
     if (decision.ok) return reply.send(decision.result);

@@ -41,6 +41,7 @@ export class ServiceMetrics {
   readonly #redeliveries: Counter;
   readonly #busErrors: Counter;
   readonly #feedback: Counter<'result' | 'transport'>;
+  readonly #assigned: Counter<'experiment' | 'variant'>;
   readonly #requestChildren = new Map<string, Counter.Internal>();
   readonly #latencyChildren = new Map<string, Histogram.Internal<'strategy'>>();
 
@@ -122,6 +123,12 @@ export class ServiceMetrics {
       labelNames: ['result', 'transport'],
       registers,
     });
+    this.#assigned = new Counter({
+      name: 'switchboard_experiment_decisions_total',
+      help: 'Decisions made in an A/B experiment, by experiment and variant (names from the operator\'s config only).',
+      labelNames: ['experiment', 'variant'],
+      registers,
+    });
   }
 
   /** Exports the decision history writer's state: queue, spool, batches, errors, drops. */
@@ -174,6 +181,10 @@ export class ServiceMetrics {
 
   busError(): void {
     this.#busErrors.inc();
+  }
+
+  assigned(experiment: string, variant: string): void {
+    this.#assigned.inc({ experiment, variant });
   }
 
   feedback(result: FeedbackResult, transport: Transport): void {

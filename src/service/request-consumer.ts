@@ -109,7 +109,7 @@ export class RequestConsumer {
   /** The reply, then the decision event: one produce call, so they travel in one batch. */
   async #decide(request: RoutingRequestedEvent): Promise<[OutgoingRecord, ...OutgoingRecord[]]> {
     const { topics, decisions } = this.#options;
-    const decision = await this.#service.decide(request.payload, 'bus');
+    const decision = await this.#service.decide(request.payload, 'bus', request.correlation_id);
     const context = { correlationId: request.correlation_id, service: SERVICE_NAME };
     const event = decisions?.record(request.payload, decision, request.correlation_id);
     return [eventRecord(this.#reply(context, decision), topics), ...(event === undefined ? [] : [event])];

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RoutingResult } from '../contracts/routing.ts';
+import type { RoutingContext, RoutingOptions, RoutingResult } from '../contracts/routing.ts';
 import { formatIssue } from '../registry/load.ts';
 import type { Registry } from '../registry/agent.ts';
 import type { CacheStats } from '../routing/cache.ts';
@@ -7,6 +7,7 @@ import type { Router } from '../routing/router.ts';
 import { openRouter, type OpenedRouter } from '../open-router.ts';
 import { ServiceMetrics, type MetricsSource, type Transport } from './metrics.ts';
 import { failureOf, type Failure } from './outcome.ts';
+import { assignRequest, type Assignment, type Experiment } from '../experiments/index.ts';
 
 /** What the decision path hands back to a transport, which only has to put it on the wire. */
 export type Decision = (
@@ -15,6 +16,8 @@ export type Decision = (
 ) & {
   /** Time spent on the decision path, validation included. */
   readonly latencyMs: number;
+  /** The experiment variant the request was routed with, when it took part in one. */
+  readonly assignment?: Assignment;
 };
 
 export interface OpenServiceOptions {
@@ -23,6 +26,8 @@ export interface OpenServiceOptions {
   readonly strategy?: string;
   /** The embedding model (default: the catalogue's default). */
   readonly model?: string;
+  /** A/B experiments (docs/experiments.md); the enabled one assigns requests to its variants. */
+  readonly experiments?: readonly Experiment[];
 }
 
 /** Which strategy serves requests that name none, and why. */
@@ -47,6 +52,7 @@ export class RoutingService implements MetricsSource {
   readonly #logger: Logger;
   readonly #started = performance.now();
   readonly #knownStrategies: ReadonlySet<string>;
+  readonly #experiments: readonly Experiment[];
   #draining = false;
 
   /** Loads the registry (bad files are logged and skipped) and warms the default strategy. */
@@ -62,11 +68,12 @@ export class RoutingService implements MetricsSource {
         logger.warn(message);
       },
     });
-    return new RoutingService(opened, logger, note);
+    return new RoutingService(opened, logger, note, options.experiments);
   }
 
-  constructor(opened: OpenedRouter, logger: Logger, note?: string) {
+  constructor(opened: OpenedRouter, logger: Logger, note?: string, experiments: readonly Experiment[] = []) {
     this.#opened = opened;
+    this.#experiments = experiments;
     this.router = opened.router;
     this.#logger = logger;
     this.#knownStrategies = new Set(opened.router.strategyNames);
@@ -103,21 +110,27 @@ export class RoutingService implements MetricsSource {
     return this.router.cacheStats();
   }
 
-  /** Decides one routing input (SPEC §2) of any shape; never throws. */
-  async decide(input: unknown, transport: Transport): Promise<Decision> {
+  /**
+   * Decides one routing input (SPEC §2) of any shape; never throws. A request that names no
+   * strategy takes part in the enabled experiment, if any: its variant's options apply.
+   */
+  async decide(input: unknown, transport: Transport, correlationId: string): Promise<Decision> {
     const started = performance.now();
     this.metrics.requestStarted();
+    const assignment = this.#assign(input, correlationId);
+    const routed = assignment === undefined ? input : withVariant(input as RoutingInput, assignment);
     try {
       // The router validates: an input of the wrong shape comes back as INVALID_REQUEST.
-      const result = await this.router.route(input as Parameters<Router['route']>[0]);
+      const result = await this.router.route(routed as Parameters<Router['route']>[0]);
       const outcome = result.selected_agent === null ? 'no_match' : 'completed';
       const latencyMs = performance.now() - started;
       this.metrics.requestEnded(outcome, result.routing_metadata.routing_strategy, transport, latencyMs / 1000);
-      return { ok: true, outcome, result, latencyMs };
+      if (assignment !== undefined) this.metrics.assigned(assignment.experiment, assignment.variant.name);
+      return { ok: true, outcome, result, latencyMs, ...(assignment && { assignment }) };
     } catch (error) {
-      const failure = this.#failed(error, input);
-      this.metrics.requestEnded(failure.outcome, this.strategyLabel(input), transport);
-      return { ok: false, failure, latencyMs: performance.now() - started };
+      const failure = this.#failed(error, routed);
+      this.metrics.requestEnded(failure.outcome, this.strategyLabel(routed), transport);
+      return { ok: false, failure, latencyMs: performance.now() - started, ...(assignment && { assignment }) };
     }
   }
 
@@ -147,10 +160,30 @@ export class RoutingService implements MetricsSource {
     await this.#opened.encoder?.close();
   }
 
+  /** Only well-formed inputs that leave the strategy to the service take part; the router judges the rest. */
+  #assign(input: unknown, correlationId: string): Assignment | undefined {
+    if (this.#experiments.length === 0 || typeof input !== 'object' || input === null) return undefined;
+    const { context, options } = input as RoutingInput;
+    if (options?.routing_strategy !== undefined) return undefined;
+    return assignRequest(this.#experiments, typeof context === 'object' && context !== null ? context : undefined, correlationId);
+  }
+
   #failed(error: unknown, input: unknown): Failure {
     const failure = failureOf(error);
     // Bad input is the caller's business; anything else is worth a look.
     if (failure.outcome === 'failed') this.#logger.error({ err: error, strategy: this.strategyLabel(input) }, 'routing failed');
     return failure;
   }
+}
+
+/** A routing input as the assignment reads it, before the router has validated it. */
+interface RoutingInput {
+  readonly context?: RoutingContext;
+  readonly options?: RoutingOptions;
+}
+
+/** The input with the variant's options in force; the caller's other options stand. */
+function withVariant(input: RoutingInput, assignment: Assignment): RoutingInput {
+  const options = typeof input.options === 'object' && input.options !== null ? input.options : {};
+  return { ...input, options: { ...options, ...assignment.variant.options } };
 }

@@ -1,5 +1,9 @@
 import type { Logger } from 'pino';
 import { DEFAULT_TOPIC_PREFIX, topicNames } from '../contracts/topics.ts';
+import { SwitchboardError } from '../errors.ts';
+import { loadExperiments, type Experiment } from '../experiments/index.ts';
+import { formatIssue } from '../registry/load.ts';
+import { BUILTIN_STRATEGIES } from '../routing/strategies/index.ts';
 import type { Bus } from '../transport/bus.ts';
 import { dataDir, storeLocation } from '../store/open-store.ts';
 import { DecisionEvents } from './decision-events.ts';
@@ -41,6 +45,8 @@ export interface ServeOptions {
    * the embedded SQLite file in the data folder), or false for none (`--no-history`).
    */
   readonly history?: { readonly db?: string; readonly spoolDir?: string; readonly refreshMs?: number } | false;
+  /** An A/B experiments file (docs/experiments.md); one with errors stops the start, naming file:line. */
+  readonly experiments?: string;
 }
 
 export interface RunningService {
@@ -74,7 +80,8 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     partitions: options.partitions ?? SERVE_DEFAULTS.partitions,
   };
   const topics = topicNames(settings.topicPrefix);
-  const service = await RoutingService.open(options.registry, { logger, strategy: options.strategy, model: options.model });
+  const experiments = options.experiments === undefined ? [] : await readExperiments(options.experiments, logger);
+  const service = await RoutingService.open(options.registry, { logger, strategy: options.strategy, model: options.model, experiments });
   if (options.brokers === undefined) {
     logger.info('no Kafka configured (--kafka or KAFKA_BROKERS): running on the in-process bus, the embedded default; requests come in over HTTP');
   }
@@ -128,4 +135,16 @@ async function openHistory(options: Exclude<ServeOptions['history'], false | und
     logger.info(`no --db or DATABASE_URL: recording decisions in the embedded SQLite store ${location.file}`);
   }
   return DecisionHistory.open({ location, spoolDir: options.spoolDir ?? dataDir(), logger, refreshMs: options.refreshMs });
+}
+
+async function readExperiments(file: string, logger: Logger): Promise<readonly Experiment[]> {
+  const { experiments, issues } = await loadExperiments(file, { strategies: [...BUILTIN_STRATEGIES.keys()] });
+  const errors = issues.filter((issue) => issue.severity === 'error').map(formatIssue);
+  if (errors.length > 0) throw new SwitchboardError('CONFIG_INVALID', `experiments file has errors:\n${errors.join('\n')}`);
+  for (const issue of issues) logger.warn(formatIssue(issue));
+  const enabled = experiments.find((experiment) => experiment.enabled);
+  logger.info(
+    enabled ? `experiment ${enabled.name}: ${enabled.variants.map((v) => `${v.name} ${v.share}`).join(', ')} (by ${enabled.key})` : `no experiment enabled in ${file}`,
+  );
+  return experiments;
 }

@@ -32,6 +32,8 @@ export interface DecisionStore {
   agentOutcomes(query: { since: Date; perAgent: number }): Promise<AgentOutcomes[]>;
   /** Requests whose outcome was a success, after outcome id `afterId`, oldest first: labelled examples. */
   servedRequests(query: { afterId: number; limit: number }): Promise<ServedRequest[]>;
+  /** Decisions (not failures) made in an experiment since `since`, each with its latest outcome: the experiment report's input. */
+  experimentDecisions(query: { since: Date; experiment: string }): Promise<ExperimentDecision[]>;
   close(): Promise<void>;
 }
 
@@ -75,4 +77,14 @@ export interface ServedRequest {
   outcome_id: number;
   request: string;
   agent: string;
+}
+
+export interface ExperimentDecision {
+  experiment: string;
+  variant: string;
+  selected_agent: string | null;
+  confidence_total: number | null;
+  latency_ms: number;
+  /** The latest outcome recorded for the request, null when none was. */
+  outcome_success: boolean | null;
 }

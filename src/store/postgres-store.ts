@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { checkOutcome, type ComparisonRecord, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
-import type { AgentOutcomes, DecisionStore, ServedRequest, Stats, StoreStatus, Trace } from './decision-store.ts';
+import type { AgentOutcomes, DecisionStore, ExperimentDecision, ServedRequest, Stats, StoreStatus, Trace } from './decision-store.ts';
 import { MIGRATIONS, statusOf, type AppliedMigration } from './migrations.ts';
-import { readAgentOutcomes, readServedRequests, readStats, readTrace, type Query } from './read-model.ts';
+import { readAgentOutcomes, readExperimentDecisions, readServedRequests, readStats, readTrace, type Query } from './read-model.ts';
 import {
   comparisonParams, DECISION_COLUMNS, decisionParams, INSERT_COMPARISON, INSERT_OUTCOME, numbered, outcomeParams,
   REQUEST_COLUMNS, requestParams, SCHEMA_MIGRATIONS_TABLE, uniqueRequests, valuesList, type Dialect,
@@ -139,6 +139,10 @@ export class PostgresStore implements DecisionStore {
 
   async servedRequests({ afterId, limit }: { afterId: number; limit: number }): Promise<ServedRequest[]> {
     return readServedRequests(this.#rows, afterId, limit);
+  }
+
+  async experimentDecisions({ since, experiment }: { since: Date; experiment: string }): Promise<ExperimentDecision[]> {
+    return readExperimentDecisions(this.#rows, since, experiment);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { isUuid } from './decision-record.ts';
-import type { AgentOutcomes, ServedRequest, Stats, Trace } from './decision-store.ts';
+import type { AgentOutcomes, ExperimentDecision, ServedRequest, Stats, Trace } from './decision-store.ts';
 
 /**
  * `trace` and `stats`, written once over plain SQL that both dialects run. Each store
@@ -185,4 +185,24 @@ export async function readServedRequests(query: Query, afterId: number, limit: n
     [afterId, limit],
   );
   return rows.map((row) => ({ outcome_id: num(row.outcome_id), request: String(row.request), agent: String(row.agent) }));
+}
+
+export async function readExperimentDecisions(query: Query, since: Date, experiment: string): Promise<ExperimentDecision[]> {
+  const rows = await query(
+    `select d.experiment, d.variant, d.selected_agent, d.confidence_total, d.latency_ms,
+       (select o.success from outcomes o where o.correlation_id = d.correlation_id
+        order by o.recorded_at desc, o.id desc limit 1) as outcome_success
+     from decisions d
+     where d.decided_at >= ? and d.experiment = ? and d.variant is not null and d.error_code is null
+     order by d.decided_at, d.decision_id`,
+    [since.toISOString(), experiment],
+  );
+  return rows.map((row) => ({
+    experiment: String(row.experiment),
+    variant: String(row.variant),
+    selected_agent: row.selected_agent as string | null,
+    confidence_total: numOrNull(row.confidence_total),
+    latency_ms: num(row.latency_ms),
+    outcome_success: row.outcome_success === null || row.outcome_success === undefined ? null : bool(row.outcome_success),
+  }));
 }

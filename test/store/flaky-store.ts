@@ -40,5 +40,6 @@ export class FlakyStore implements DecisionStore {
   stats: DecisionStore['stats'] = (query) => this.inner.stats(query);
   agentOutcomes: DecisionStore['agentOutcomes'] = (query) => this.inner.agentOutcomes(query);
   servedRequests: DecisionStore['servedRequests'] = (query) => this.inner.servedRequests(query);
+  experimentDecisions: DecisionStore['experimentDecisions'] = (query) => this.inner.experimentDecisions(query);
   close = () => this.inner.close();
 }

@@ -206,5 +206,22 @@ export function storeContract(name: string, open: () => Promise<DecisionStore>, 
       assert.deepEqual(rows.map(({ request, agent }) => ({ request, agent })), [{ request: 'rotate the signing keys', agent: 'key-manager' }]);
       assert.deepEqual(await store.servedRequests({ afterId: rows[0].outcome_id, limit: 10 }), []);
     });
+
+    test('experimentDecisions lists one experiment\'s decisions with each request\'s latest outcome', async () => {
+      const experiment = `exp-${randomUUID()}`;
+      const since = new Date(Date.now() - 60_000);
+      const control = decision({ experiment, variant: 'control', latency_ms: 2, selected_agent: 'a' });
+      const treated = noMatch({ experiment, variant: 'treatment', latency_ms: 3 });
+      const elsewhere = decision({ experiment: 'other', variant: 'control' });
+      const old = decision({ experiment, variant: 'control', decided_at: new Date(since.getTime() - 1).toISOString() });
+      await store.writeDecisions([control, treated, elsewhere, old]);
+      await store.writeOutcome({ correlation_id: control.correlation_id, success: false, recorded_at: new Date(Date.now() - 1_000).toISOString() });
+      await store.writeOutcome({ correlation_id: control.correlation_id, success: true });
+      const rows = (await store.experimentDecisions({ since, experiment })).sort((a, b) => a.variant.localeCompare(b.variant));
+      assert.deepEqual(rows, [
+        { experiment, variant: 'control', selected_agent: 'a', confidence_total: control.confidence!.total, latency_ms: 2, outcome_success: true },
+        { experiment, variant: 'treatment', selected_agent: null, confidence_total: null, latency_ms: 3, outcome_success: null },
+      ]);
+    });
   });
 }

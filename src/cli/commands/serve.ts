@@ -28,6 +28,7 @@ export async function runServe(args: string[]): Promise<number> {
     model: { type: 'string' },
     db: { type: 'string' },
     'no-history': { type: 'boolean' },
+    experiments: { type: 'string' },
   });
   if (positionals.length > 0) throw new SwitchboardError('USAGE', `serve takes no arguments, got '${positionals.join(' ')}'`);
   const httpPort = parsePort(values['http-port']);
@@ -46,6 +47,7 @@ export async function runServe(args: string[]): Promise<number> {
     strategy: values.strategy,
     model: values.model,
     history: values['no-history'] ? false : { db: values.db },
+    experiments: values.experiments ?? (process.env.SWITCHBOARD_EXPERIMENTS || undefined),
   });
   await signalled;
   logger.info('signal received: draining in-flight requests');
