@@ -2,12 +2,18 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
+import { RoutingHttpClient } from '../client/http-client.ts';
 import { connectOverKafka } from '../client/kafka.ts';
+import type { RemoteRouter } from '../client/remote.ts';
 import { topicNames } from '../contracts/topics.ts';
 import { SwitchboardError } from '../errors.ts';
 
 export interface E2eOptions {
-  readonly brokers: readonly string[];
+  /** `kafka`: over the request topic of `brokers`; `http`: POST /route to a service on the in-process bus. */
+  readonly transport: 'kafka' | 'http';
+  readonly brokers?: readonly string[];
+  /** More `serve` flags: the service's history and shadow settings. */
+  readonly serveArgs: readonly string[];
   readonly registry: readonly string[];
   readonly strategy: string;
   /** Requests per second for the paced run. */
@@ -50,9 +56,10 @@ function summarise(name: string, latencies: number[], sent: number, failed: numb
   };
 }
 
-/** `switchboard serve` on Kafka as its own process, with topics of this run's own; resolves when it serves. */
+/** `switchboard serve` as its own process (on Kafka with topics of this run's own); resolves with its URL when it serves. */
 async function startService(options: E2eOptions, prefix: string) {
-  const args = ['serve', '--kafka', options.brokers.join(','), '--topic-prefix', prefix, '--http-port', '0', '--strategy', options.strategy];
+  const args = ['serve', '--topic-prefix', prefix, '--http-port', '0', '--strategy', options.strategy, ...options.serveArgs];
+  if (options.transport === 'kafka') args.push('--kafka', options.brokers!.join(','));
   for (const path of options.registry) args.push('--registry', path);
   const child = spawn(resolve(ROOT, 'bin/switchboard'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -60,28 +67,35 @@ async function startService(options: E2eOptions, prefix: string) {
   await new Promise<void>((ready, fail) => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       log += chunk;
-      if (log.includes('switchboard serving on')) ready();
+      if (/switchboard serving on http:\/\/[\d.:]+/.test(log)) ready();
     });
     void exited.then(() => fail(new SwitchboardError('SERVICE_UNAVAILABLE', `the service exited before serving:\n${log.slice(-2000)}`)));
   });
-  return { stop: async () => (child.kill('SIGTERM'), await exited) };
+  const url = /switchboard serving on (http:\/\/[\d.:]+)/.exec(log)![1];
+  return { url, stop: async () => (child.kill('SIGTERM'), await exited) };
+}
+
+async function connect(options: E2eOptions, prefix: string, url: string): Promise<RemoteRouter & { close?(): Promise<void> }> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  if (options.transport === 'http') return new RoutingHttpClient(url, { timeoutMs });
+  return connectOverKafka(options.brokers!, { topics: topicNames(prefix), timeoutMs });
 }
 
 /**
- * Round trips through a real broker, measured from a client process to a `serve` process
- * (SPEC §4): a paced run at `rate` for `durationS` (latency percentiles), then a closed
+ * Round trips measured from a client process to a `serve` process (SPEC §4), through a real
+ * broker or over HTTP: a paced run at `rate` for `durationS` (latency percentiles), then a closed
  * loop with 64 requests in flight for the same time (sustained throughput).
  */
 export async function benchE2e(options: E2eOptions): Promise<E2eRun[]> {
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
   const service = await startService(options, prefix);
-  const client = await connectOverKafka(options.brokers, { topics: topicNames(prefix), timeoutMs: options.timeoutMs ?? 5000 });
+  const client = await connect(options, prefix, service.url);
   let counter = 0;
   const next = () => `${options.requests[counter % options.requests.length]} (#${counter++})`;
   const timed = async (latencies: number[]): Promise<boolean> => {
     const started = performance.now();
     try {
-      await client.requestRouting(next());
+      await client.send({ user_request: next() });
       latencies.push(performance.now() - started);
       return true;
     } catch {
@@ -123,7 +137,7 @@ export async function benchE2e(options: E2eOptions): Promise<E2eRun[]> {
       summarise(`closed loop, ${IN_FLIGHT} in flight`, burst, burstSent, burstFailed, burstSeconds),
     ];
   } finally {
-    await client.close();
+    await client.close?.();
     await service.stop();
   }
 }

@@ -59,11 +59,13 @@ ${REGISTRY}
       --json              print {"n","top1","top3","no_match":{"precision","recall"},"by_kind","misses"}
 `,
   bench: `usage: switchboard bench [options]
-       switchboard bench e2e --kafka BROKERS [--rate R] [--duration S] [--strategy S] [-r P]… [--json] [--no-write]
+       switchboard bench e2e --kafka BROKERS|--http [--rate R] [--duration S] [--strategy S] [-r P]…
+                             [--no-history|--db URL] [--shadow-strategy S [--shadow-share X]] [--json] [--no-write]
 
-  e2e                     round trips over Kafka to a \`serve\` process it starts: a paced run at R
-                          requests/s (default 200) for S seconds (default 10), then 64 in flight;
-                          p50/p95/p99 and answered/s
+  e2e                     round trips over Kafka (or HTTP) to a \`serve\` process it starts: a paced run
+                          at R requests/s (default 200) for S seconds (default 10), then 64 in flight;
+                          p50/p95/p99 and answered/s. --no-history, --db and --shadow-* are the
+                          service's settings (see serve --help), to compare their cost
 
 ${REGISTRY}
                          Default: the bundled fixtures (omniclaude, voltagent, wshobson, clinc150)
@@ -88,6 +90,9 @@ ${DB}
       --no-history        record nothing (no store, no outcomes, no historical scores)
       --experiments FILE  A/B experiments (default: $SWITCHBOARD_EXPERIMENTS): requests that name no
                           strategy are routed with their variant's, recorded on the decision
+      --shadow-strategy S route requests again with S after answering, and record the comparison
+                          (see stats and trace); never changes or delays the answer
+      --shadow-share X    the share of requests shadowed, sticky per correlation id (default 1)
 
 endpoints: GET /health, GET /metrics (Prometheus), POST /route (SPEC §2 input → completed payload;
            an x-correlation-id UUID header names the decision, and is answered either way),

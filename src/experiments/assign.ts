@@ -18,7 +18,7 @@ const CONTEXT_KEYS = { session: 'session_id', user: 'user_id' } as const satisfi
  * event share), so a variant never coincides with a partition or a transport path. The NUL
  * keeps `('ab', 'c')` and `('a', 'bc')` apart.
  */
-function assignmentPoint(salt: string, key: string): number {
+export function assignmentPoint(salt: string, key: string): number {
   const digest = createHash('sha256').update(salt).update('\0').update(key).digest();
   return digest.readUIntBE(0, 6) / 2 ** 48;
 }

@@ -13,6 +13,6 @@ export {
   type ReadExperimentsOptions,
   type Variant,
 } from './config.ts';
-export { assignRequest, assignVariant, type Assignment } from './assign.ts';
+export { assignmentPoint, assignRequest, assignVariant, type Assignment } from './assign.ts';
 export { experimentReport, type DecisionRow, type ExperimentReport, type VariantReport } from './report.ts';
 export type { ProportionTest } from './statistics.ts';

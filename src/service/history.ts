@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { RoutingDecisionEvent } from '../contracts/events.ts';
 import { HISTORY_POLICY, historySnapshot } from '../routing/history.ts';
 import type { Router } from '../routing/router.ts';
-import { toDecisionRecord, type OutcomeRecord } from '../store/decision-record.ts';
+import { toDecisionRecord, type ComparisonRecord, type OutcomeRecord } from '../store/decision-record.ts';
 import { DecisionLog } from '../store/decision-log.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import type { WriterMetrics } from '../store/decision-writer.ts';
@@ -73,6 +73,12 @@ export class DecisionHistory {
   /** Queues a decision for the store; never blocks, never throws. */
   record(event: RoutingDecisionEvent): void {
     this.#log.record(toDecisionRecord(event));
+  }
+
+  /** A shadow comparison, written at once (comparisons are few: a share of the traffic). */
+  async recordComparison(comparison: ComparisonRecord): Promise<void> {
+    await this.#log.ensureSchema();
+    await this.#log.store.writeComparison(comparison);
   }
 
   /** See DecisionLog.recordOutcome: INVALID_REQUEST, UNKNOWN_CORRELATION_ID or SERVICE_UNAVAILABLE. */

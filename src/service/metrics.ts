@@ -42,6 +42,7 @@ export class ServiceMetrics {
   readonly #busErrors: Counter;
   readonly #feedback: Counter<'result' | 'transport'>;
   readonly #assigned: Counter<'experiment' | 'variant'>;
+  readonly #shadowed: Counter<'result'>;
   readonly #requestChildren = new Map<string, Counter.Internal>();
   readonly #latencyChildren = new Map<string, Histogram.Internal<'strategy'>>();
 
@@ -129,6 +130,12 @@ export class ServiceMetrics {
       labelNames: ['experiment', 'variant'],
       registers,
     });
+    this.#shadowed = new Counter({
+      name: 'switchboard_shadow_comparisons_total',
+      help: 'Requests routed again with the shadow strategy, by result: match, differ (the selected agents), failed.',
+      labelNames: ['result'],
+      registers,
+    });
   }
 
   /** Exports the decision history writer's state: queue, spool, batches, errors, drops. */
@@ -181,6 +188,10 @@ export class ServiceMetrics {
 
   busError(): void {
     this.#busErrors.inc();
+  }
+
+  shadowed(result: 'match' | 'differ' | 'failed'): void {
+    this.#shadowed.inc({ result });
   }
 
   assigned(experiment: string, variant: string): void {

@@ -8,6 +8,7 @@ import type { Bus, BusRecord, OutgoingRecord, Subscription } from '../transport/
 import { SERVICE_NAME, type DecisionEvents } from './decision-events.ts';
 import type { BusKind, BusStatus, ConsumerState } from './health.ts';
 import { failureOf } from './outcome.ts';
+import type { ShadowRunner } from './shadow.ts';
 import type { Decision, RoutingService } from './routing-service.ts';
 
 export interface ConsumerOptions {
@@ -17,6 +18,8 @@ export interface ConsumerOptions {
   readonly topics: TopicNames;
   /** Where decision events go; none are published without it. */
   readonly decisions?: DecisionEvents;
+  /** Told about each decision once its reply is out. */
+  readonly shadow?: ShadowRunner;
   readonly logger: Logger;
   /** Request event ids remembered with their reply, for redeliveries (default 10,000). */
   readonly recentReplies?: number;
@@ -100,19 +103,20 @@ export class RequestConsumer {
       await this.#bus.produce(sent);
       return;
     }
-    const [reply, ...event] = await this.#decide(request);
-    await this.#bus.produce([reply, ...event]);
+    const { decision, records } = await this.#decide(request);
+    await this.#bus.produce(records);
+    this.#options.shadow?.schedule(request.payload, decision, request.correlation_id);
     // A redelivery gets the reply again, not a second decision event.
-    this.#recent.set(request.event_id, [reply]);
+    this.#recent.set(request.event_id, [records[0]]);
   }
 
   /** The reply, then the decision event: one produce call, so they travel in one batch. */
-  async #decide(request: RoutingRequestedEvent): Promise<[OutgoingRecord, ...OutgoingRecord[]]> {
+  async #decide(request: RoutingRequestedEvent): Promise<{ decision: Decision; records: [OutgoingRecord, ...OutgoingRecord[]] }> {
     const { topics, decisions } = this.#options;
     const decision = await this.#service.decide(request.payload, 'bus', request.correlation_id);
     const context = { correlationId: request.correlation_id, service: SERVICE_NAME };
     const event = decisions?.record(request.payload, decision, request.correlation_id);
-    return [eventRecord(this.#reply(context, decision), topics), ...(event === undefined ? [] : [event])];
+    return { decision, records: [eventRecord(this.#reply(context, decision), topics), ...(event === undefined ? [] : [event])] };
   }
 
   /**

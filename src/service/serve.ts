@@ -11,6 +11,7 @@ import { DecisionHistory } from './history.ts';
 import { HistoryConsumer } from './history-consumer.ts';
 import { buildHttpServer } from './http-server.ts';
 import { RequestConsumer } from './request-consumer.ts';
+import { ShadowRunner, type ShadowOptions } from './shadow.ts';
 import { RoutingService } from './routing-service.ts';
 
 export const SERVE_DEFAULTS = {
@@ -47,6 +48,8 @@ export interface ServeOptions {
   readonly history?: { readonly db?: string; readonly spoolDir?: string; readonly refreshMs?: number } | false;
   /** An A/B experiments file (docs/experiments.md); one with errors stops the start, naming file:line. */
   readonly experiments?: string;
+  /** Route a share of the requests again with a second strategy and record the comparison. */
+  readonly shadow?: ShadowOptions;
 }
 
 export interface RunningService {
@@ -96,13 +99,17 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     }
     await bus.createTopics(Object.values(topics), settings.partitions);
     const decisions = new DecisionEvents({ bus, busKind: kind, topics, metrics: service.metrics, logger, publish: options.decisionEvents ?? kind === 'kafka', history });
+    const shadow = options.shadow && new ShadowRunner({ ...options.shadow, router: () => service.router, history, metrics: service.metrics, logger });
     const historyConsumer =
       history && (await HistoryConsumer.start(bus, history, { groupId: `${settings.groupId}-history`, topics, metrics: service.metrics, logger }));
-    const consumer = await RequestConsumer.start(bus, service, { kind, brokers: options.brokers, groupId: settings.groupId, topics, decisions, logger });
+    const consumer = await RequestConsumer.start(bus, service, { kind, brokers: options.brokers, groupId: settings.groupId, topics, decisions, shadow, logger });
     const app = buildHttpServer(service, {
       logger,
       busStatus: () => consumer.status(),
-      onDecision: (request, decision, correlationId) => decisions.publish(request, decision, correlationId),
+      onDecision: (request, decision, correlationId) => {
+        decisions.publish(request, decision, correlationId);
+        shadow?.schedule(request, decision, correlationId);
+      },
       history,
     });
     const url = await app.listen({ host: settings.httpHost, port: settings.httpPort });
@@ -114,7 +121,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
       service.beginDrain();
       // Both wait for their work in flight: handlers reply and commit, HTTP requests answer.
       await Promise.all([consumer.stop(), app.close(), historyConsumer?.stop()]);
-      await decisions.flush();
+      await Promise.all([decisions.flush(), shadow?.flush()]);
       await bus.close();
       // Last: every decision made is queued by now; written, or spooled if the database is away.
       await history?.close();

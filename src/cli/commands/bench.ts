@@ -49,31 +49,50 @@ async function warmVectors(paths: string[], strategy: string, services: Strategy
   await Router.create(await loadRegistry(paths), { ...services, defaultStrategy: strategy });
 }
 
-/** `bench e2e`: round trips through a real Kafka broker to a `serve` process. */
+/** `bench e2e`: round trips to a `serve` process, through a real Kafka broker or over HTTP. */
 async function runBenchE2e(args: string[]): Promise<number> {
   const { values } = parseCommand(args, {
     ...REGISTRY_OPTION,
     kafka: { type: 'string' },
+    http: { type: 'boolean' },
+    db: { type: 'string' },
+    'no-history': { type: 'boolean' },
+    'shadow-strategy': { type: 'string' },
+    'shadow-share': { type: 'string' },
     rate: { type: 'string' },
     duration: { type: 'string' },
     strategy: { type: 'string', short: 's' },
     json: { type: 'boolean' },
     'no-write': { type: 'boolean' },
   });
-  const brokers = kafkaBrokers(values.kafka);
-  if (brokers === undefined) throw new SwitchboardError('USAGE', 'bench e2e needs --kafka BROKERS (or KAFKA_BROKERS); start one with npm run kafka:start');
+  const transport = values.http ? 'http' : 'kafka';
+  const brokers = transport === 'kafka' ? kafkaBrokers(values.kafka) : undefined;
+  if (transport === 'kafka' && brokers === undefined) {
+    throw new SwitchboardError('USAGE', 'bench e2e needs --kafka BROKERS (or KAFKA_BROKERS; start one with npm run kafka:start), or --http');
+  }
+  // The service's history and shadow settings, passed on as its flags and named in the results.
+  const serveArgs: string[] = [];
+  if (values['no-history']) serveArgs.push('--no-history');
+  if (values.db) serveArgs.push('--db', values.db);
+  if (values['shadow-strategy']) serveArgs.push('--shadow-strategy', values['shadow-strategy']);
+  if (values['shadow-share']) serveArgs.push('--shadow-share', values['shadow-share']);
+  const history = values['no-history'] ? 'history off' : `history ${values.db ? (values.db.startsWith('postgres') ? 'PostgreSQL' : 'SQLite file') : 'embedded SQLite'}`;
+  const setting = [history, ...(values['shadow-strategy'] ? [`shadow ${values['shadow-strategy']} ${values['shadow-share'] ?? 1}`] : [])].join(', ');
   const rate = parseNumber(values.rate, '--rate') ?? 200;
   const durationS = parseNumber(values.duration, '--duration') ?? 10;
   const strategy = values.strategy ?? 'lexical';
   const registry = values.registry ?? [join(ROOT, 'fixtures/omniclaude-agents')];
   const requests = (await readLabelledSet(join(ROOT, 'eval/registry-o.dev.jsonl'))).map((row) => row.request);
   const { benchE2e, e2eTable } = await import('../../bench/e2e-bench.ts');
-  const runs = await benchE2e({ brokers, registry, strategy, rate, durationS, requests });
-  if (values.json) process.stdout.write(`${JSON.stringify({ strategy, brokers, runs })}\n`);
+  const runs = await benchE2e({ transport, brokers, serveArgs, registry, strategy, rate, durationS, requests });
+  if (values.json) process.stdout.write(`${JSON.stringify({ transport, strategy, setting, runs })}\n`);
   else process.stdout.write(`${e2eTable(runs)}\n`);
   if (!values['no-write']) {
-    const body = `## \`switchboard bench e2e --strategy ${strategy} --rate ${rate} --duration ${durationS}\`\n\nMachine: ${machineLine()}. Measured ${new Date().toISOString().slice(0, 10)}. A client process sends requests over Kafka (a local single-node broker from scripts/kafka.sh) to a \`switchboard serve\` process and waits for each reply; every request text is unique, so no decision comes from the cache. Broker, service and client share the 2 cores.\n\n${e2eTable(runs)}`;
-    await writeSection(join(ROOT, 'docs/benchmarks.md'), `e2e-${strategy}`, body);
+    const command = ['switchboard bench e2e', transport === 'http' ? '--http' : '--kafka …', `--strategy ${strategy}`, ...serveArgs.map((arg) => (arg.includes('://') ? 'URL' : arg)), `--rate ${rate} --duration ${durationS}`].join(' ');
+    const path = transport === 'http' ? 'over HTTP (`POST /route`, keep-alive) to a `switchboard serve` process on the in-process bus' : 'over Kafka (a local single-node broker from scripts/kafka.sh) to a `switchboard serve` process';
+    const body = `## \`${command}\`\n\nMachine: ${machineLine()}. Measured ${new Date().toISOString().slice(0, 10)}, ${setting}. A client process sends requests ${path} and waits for each reply; every request text is unique, so no decision comes from the cache. Everything shares the 2 cores.\n\n${e2eTable(runs)}`;
+    const key = `e2e-${transport}-${strategy}-${setting.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+    await writeSection(join(ROOT, 'docs/benchmarks.md'), key, body);
   }
   return 0;
 }

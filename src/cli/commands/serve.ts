@@ -3,12 +3,25 @@ import { once } from 'node:events';
 import { SwitchboardError } from '../../errors.ts';
 import { createLogger } from '../../service/logger.ts';
 import { SERVE_DEFAULTS, startService } from '../../service/serve.ts';
+import type { ShadowOptions } from '../../service/shadow.ts';
+import { BUILTIN_STRATEGIES } from '../../routing/strategies/index.ts';
 import { parseCommand, parseNumber, REGISTRY_OPTION, registryPaths } from '../options.ts';
 
 function parsePort(value: string | undefined): number {
   const port = parseNumber(value, '--http-port') ?? SERVE_DEFAULTS.httpPort;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new SwitchboardError('USAGE', `--http-port expects 0..65535, got '${value}'`);
   return port;
+}
+
+function shadowOptions(strategy: string | undefined, share: string | undefined): ShadowOptions | undefined {
+  if (strategy === undefined) {
+    if (share !== undefined) throw new SwitchboardError('USAGE', '--shadow-share needs --shadow-strategy');
+    return undefined;
+  }
+  if (!BUILTIN_STRATEGIES.has(strategy)) throw new SwitchboardError('USAGE', `--shadow-strategy: unknown strategy '${strategy}'; known: ${[...BUILTIN_STRATEGIES.keys()].join(', ')}`);
+  const fraction = parseNumber(share, '--shadow-share') ?? 1;
+  if (!(fraction > 0 && fraction <= 1)) throw new SwitchboardError('USAGE', `--shadow-share expects a share in (0, 1], got '${share}'`);
+  return { strategy, share: fraction };
 }
 
 /**
@@ -29,6 +42,8 @@ export async function runServe(args: string[]): Promise<number> {
     db: { type: 'string' },
     'no-history': { type: 'boolean' },
     experiments: { type: 'string' },
+    'shadow-strategy': { type: 'string' },
+    'shadow-share': { type: 'string' },
   });
   if (positionals.length > 0) throw new SwitchboardError('USAGE', `serve takes no arguments, got '${positionals.join(' ')}'`);
   const httpPort = parsePort(values['http-port']);
@@ -48,6 +63,7 @@ export async function runServe(args: string[]): Promise<number> {
     model: values.model,
     history: values['no-history'] ? false : { db: values.db },
     experiments: values.experiments ?? (process.env.SWITCHBOARD_EXPERIMENTS || undefined),
+    shadow: shadowOptions(values['shadow-strategy'], values['shadow-share']),
   });
   await signalled;
   logger.info('signal received: draining in-flight requests');
