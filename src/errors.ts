@@ -12,6 +12,10 @@ export const ERROR_CODES = {
   ROUTING_TIMEOUT: { http: 504, exit: 1, wire: 'ROUTING_TIMEOUT' },
   SERVICE_UNAVAILABLE: { http: 503, exit: 1, wire: 'SERVICE_UNAVAILABLE' },
   USAGE: { http: 400, exit: 2, wire: 'INVALID_REQUEST' },
+  /** An admin call (`POST /reload`) without the admin token, or with a wrong one. */
+  UNAUTHORIZED: { http: 401, exit: 1, wire: 'INVALID_REQUEST' },
+  /** An admin call to a service started without an admin token: the admin endpoints are off. */
+  ADMIN_DISABLED: { http: 403, exit: 1, wire: 'INVALID_REQUEST' },
   /** An operator's configuration file (experiments) with errors: the service does not start on it. */
   CONFIG_INVALID: { http: 500, exit: 2, wire: 'INTERNAL_ERROR' },
   INTERNAL_ERROR: { http: 500, exit: 1, wire: 'INTERNAL_ERROR' },

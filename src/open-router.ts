@@ -1,9 +1,11 @@
 import type { Registry, RegistryIssue } from './registry/agent.ts';
 import { loadRegistry, type LoadOptions } from './registry/load.ts';
+import { parseCacheFile } from './registry/parse-cache.ts';
 import { Router, type RouterOptions } from './routing/router.ts';
+import type { IndexSnapshots } from './routing/strategy.ts';
+import { indexSnapshotFiles } from './snapshots/index-snapshot-files.ts';
 import { SwitchboardError } from './errors.ts';
 import type { Encoder } from './embedding/encoder-types.ts';
-import { embeddingServices } from './embedding/services.ts';
 
 export interface OpenedRouter {
   readonly router: Router;
@@ -17,19 +19,24 @@ export interface OpenOptions extends RouterOptions, LoadOptions {
   readonly onIssue?: (issue: RegistryIssue) => void;
   /** Said once when the embedding model is absent and the lexical default runs instead. */
   readonly onNotice?: (message: string) => void;
-  /** Embedding model (default: the catalogue's default); `false` never loads one. */
-  readonly model?: string | false;
+  /**
+   * Embedding model (default: the catalogue's default); `false` never loads one; an encoder
+   * already loaded is used as it is (a reload: the model loads once per process).
+   */
+  readonly model?: string | false | Encoder;
 }
 
 /** The strategies that work without the embedding model. */
 const WITHOUT_MODEL = new Set(['lexical', 'enhanced_fuzzy_matching']);
 
 /**
- * The sentence encoder when the routing needs one and its files are present: `hybrid` is
- * the default whenever the model is there, `lexical` otherwise.
+ * The sentence encoder when the routing needs one (the default strategy, or one to prepare)
+ * and its files are present: `hybrid` is the default whenever the model is there, `lexical` otherwise.
  */
 async function encoderFor(options: OpenOptions): Promise<Encoder | undefined> {
-  if (options.model === false || (options.defaultStrategy !== undefined && WITHOUT_MODEL.has(options.defaultStrategy))) return undefined;
+  const wanted = [options.defaultStrategy, ...(options.prepare ?? [])];
+  if (options.model === false || wanted.every((name) => name !== undefined && WITHOUT_MODEL.has(name))) return undefined;
+  if (typeof options.model === 'object') return options.model;
   const { DEFAULT_MODEL, isModelFetched, loadEncoder } = await import('./embedding/encoder.ts');
   const { MODEL_NAMES, fetchCommand } = await import('./embedding/models.ts');
   const model = options.model ?? DEFAULT_MODEL;
@@ -43,6 +50,15 @@ async function encoderFor(options: OpenOptions): Promise<Encoder | undefined> {
     return undefined;
   }
   return loadEncoder(model);
+}
+
+/**
+ * Processes that keep a parse cache (one-shot CLI calls, the hook) keep their prepared
+ * indexes beside it too: building the lexical index was half of such a process's time.
+ */
+function snapshotsBesideParseCache(paths: readonly string[], parseCache: LoadOptions['parseCache']): IndexSnapshots | undefined {
+  if (!parseCache) return undefined;
+  return indexSnapshotFiles(parseCache === true ? parseCacheFile(paths) : parseCache);
 }
 
 /**
@@ -60,12 +76,23 @@ export async function openRouter(paths: string[], options: OpenOptions = {}): Pr
       `no agents loaded from ${paths.join(', ')}${errors > 0 ? ` (${errors} errors)` : ''}`,
     );
   }
+  const { router, encoder } = await indexRegistry(registry, options);
+  return { router, registry, loadMs: performance.now() - started, encoder };
+}
+
+/**
+ * Builds a router over a registry already loaded: the part of `openRouter` after the load,
+ * for a caller that judges the registry itself first (a hot reload refuses one with errors).
+ */
+export async function indexRegistry(registry: Registry, options: OpenOptions = {}): Promise<{ router: Router; encoder?: Encoder }> {
   const encoder = await encoderFor(options);
-  const services = encoder === undefined ? {} : embeddingServices(encoder);
+  // Loaded with the encoder only: a lexical one-shot call need not pay for the vector cache.
+  const services = encoder === undefined ? {} : (await import('./embedding/services.ts')).embeddingServices(encoder);
   const router = await Router.create(registry, {
     ...options,
     ...services,
+    indexSnapshots: options.indexSnapshots ?? snapshotsBesideParseCache(registry.sources, options.parseCache),
     defaultStrategy: options.defaultStrategy ?? (encoder === undefined ? 'lexical' : 'hybrid'),
   });
-  return { router, registry, loadMs: performance.now() - started, encoder };
+  return { router, encoder };
 }

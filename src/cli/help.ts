@@ -22,6 +22,8 @@ commands:
   stats [--since 24h]       decision, latency, agent and path statistics from the history
   feedback <correlation_id> record the outcome of a routed request (--success|--failure)
   experiments report        compare A/B experiment variants from the history (also: validate)
+  replay --from kafka|db    re-run recorded requests through a strategy or registry: what changed
+  reload                    make a running service load its registry files again now
 
 Run 'switchboard <command> --help' for its options.
 `,
@@ -93,10 +95,17 @@ ${DB}
       --shadow-strategy S route requests again with S after answering, and record the comparison
                           (see stats and trace); never changes or delays the answer
       --shadow-share X    the share of requests shadowed, sticky per correlation id (default 1)
+      --admin-token T     the bearer token POST /reload requires (default: $SWITCHBOARD_ADMIN_TOKEN,
+                          which keeps it out of the process list); without one, POST /reload is off (403)
 
 endpoints: GET /health, GET /metrics (Prometheus), POST /route (SPEC §2 input → completed payload;
            an x-correlation-id UUID header names the decision, and is answered either way),
-           POST /feedback {"correlation_id","success","quality_score"?,"note"?,"source"?}
+           POST /feedback {"correlation_id","success","quality_score"?,"note"?,"source"?},
+           POST /reload (authorization: Bearer T; see reload --help)
+hot reload: the registry paths are watched; a change is loaded, indexed and swapped in at once
+            (requests in flight finish on the old registry). An error in any file rejects the whole
+            change: the last good registry keeps serving, and /health "reload" shows the file:line
+            errors until the files are fixed
 history: every decision is written to the store in the background (spooled to the data folder
          while the database is away); outcomes become each agent's historical_score (refreshed
          every 30 s) and successful requests become learned examples
@@ -167,6 +176,42 @@ ${DB}
       --json              report: print {"since","experiments":[{"experiment","control","variants":[{"variant","share",
                           "decisions","no_match_rate","mean_confidence","latency_ms":{"p50","p95","p99"},"outcomes",
                           "success_rate","vs_control":{"difference","z","p_value"}|null}]}]}
+`,
+  reload: `usage: switchboard reload [--service URL] [--token T]
+
+asks a running service (POST /reload) to load its registry files again now, as a file change does
+
+      --service URL       the service (default: $SWITCHBOARD_URL, else http://127.0.0.1:8787)
+      --token T           its admin token (default: $SWITCHBOARD_ADMIN_TOKEN)
+
+prints 'reloaded: registry <version>, N agents' ('unchanged' when the content is the same)
+exit codes: 0 the service serves the files, 1 it rejected them (each file:line error on stderr, the
+            last good registry keeps serving), refused the token, or could not be reached; 2 usage
+`,
+  replay: `usage: switchboard replay --from kafka --since T|--offsets P:O,… [options]
+       switchboard replay --from db --since T [options]
+
+re-runs recorded requests through a strategy and registry, and lists the decisions that changed
+
+      --from kafka        the request topic, each request with the reply it got on the completed or
+                          failed topic (matched by correlation id), up to the topics' ends at start
+      --from db           the decision history: each request with its first decision since T, up to now
+      --since T           a duration back from now (90s, 30m, 24h, 7d) or an ISO time
+      --offsets P:O,…     kafka: read these partitions of the request topic from these offsets instead
+      --kafka BROKERS     Kafka bootstrap brokers, host:port[,…] (default: $KAFKA_BROKERS)
+      --topic-prefix P    the service's topic prefix (see serve --help; default agent.routing)
+${REGISTRY}
+  -s, --strategy S        replay every request with S (default: the strategy each one was decided with)
+      --model M           embedding model (see route --help)
+      --record            write each comparison to the history (path_a original, path_b replay:S): stats
+                          counts them and trace shows them
+${DB}
+      --json              print {"strategy","replayed","changed","skipped","by_agent":[{"from","to","n"}],
+                          "changes":[{"correlation_id","request","strategy","original","replayed"}]}, each
+                          decision {"agent","confidence","error_code","time_ms"}
+
+changed: the selected agent differs (null: none, for a no-match or a failure); a progress bar shows on
+stderr when it is a terminal
 `,
   stats: `usage: switchboard stats [--since 24h] [--db URL] [--json]
 

@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   stats: async () => (await import('./commands/stats.ts')).runStats,
   feedback: async () => (await import('./commands/feedback.ts')).runFeedback,
   experiments: async () => (await import('./commands/experiments.ts')).runExperiments,
+  replay: async () => (await import('./commands/replay.ts')).runReplay,
+  reload: async () => (await import('./commands/reload.ts')).runReload,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -31,3 +31,14 @@ export function parseNumber(value: string | undefined, flag: string): number | u
   if (value.trim() === '' || Number.isNaN(number)) throw new SwitchboardError('USAGE', `${flag} expects a number, got '${value}'`);
   return number;
 }
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `24h`, `30m`, `7d`, `90s`, or an ISO-8601 time. */
+export function parseSince(value: string, now = Date.now()): Date {
+  const relative = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
+  if (relative !== null) return new Date(now - Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS]);
+  const absolute = Date.parse(value);
+  if (Number.isNaN(absolute)) throw new SwitchboardError('USAGE', `--since expects a duration like 24h, 30m, 7d or an ISO time, got '${value}'`);
+  return new Date(absolute);
+}

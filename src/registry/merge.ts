@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Agent, RegistryIssue } from './agent.ts';
-import { makeAgent, type AgentEntry } from './normalise.ts';
+import { withAliases, type AgentEntry } from './normalise.ts';
 
 /** The entries of one file that loaded. */
 export interface LoadedFile {
@@ -46,7 +46,7 @@ function foldIndexEntries(all: readonly Located[], issues: RegistryIssue[]): Loc
       issues.push({ file: e.file, line: e.line, field: 'aliases', message: `alias '${alias}' of '${e.agent.name}' is also an agent's name; alias dropped`, severity: 'warning' });
       return false;
     });
-    return extra.length === 0 ? e : { ...e, agent: makeAgent({ ...e.agent, aliases: [...e.agent.aliases, ...extra] }) };
+    return extra.length === 0 ? e : { ...e, agent: withAliases(e.agent, extra) };
   });
 }
 

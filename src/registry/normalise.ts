@@ -96,3 +96,11 @@ export function makeAgent(fields: AgentFields): Agent {
     sourceFormat: fields.sourceFormat,
   });
 }
+
+/**
+ * `agent` (made by makeAgent) with more aliases. Its other fields are clean already:
+ * cleaning long bodies again cost a one-shot CLI call milliseconds.
+ */
+export function withAliases(agent: Agent, aliases: readonly string[]): Agent {
+  return Object.freeze({ ...agent, aliases: Object.freeze(cleanList([...agent.aliases, ...aliases])) });
+}

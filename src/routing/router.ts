@@ -15,6 +15,11 @@ export interface RouterOptions extends StrategyServices {
   /** `false` disables caching. Defaults: 10,000 entries, 5 minutes. */
   readonly cache?: { readonly maxEntries: number; readonly ttlMs: number } | false;
   readonly history?: HistorySnapshot;
+  /**
+   * Strategies to prepare at creation besides the default, so that a misconfigured one fails
+   * then and the first requests do not pay for indexing (experiment variants, a shadow).
+   */
+  readonly prepare?: readonly string[];
   /** Clock for the cache TTL (tests). */
   readonly now?: () => number;
 }
@@ -71,16 +76,16 @@ export class Router {
    */
   readonly #embeddings: LruTtlCache<Float32Array> | undefined;
 
-  /** Builds a router and prepares its default strategy (other strategies on first use). */
+  /** Builds a router and prepares its default strategy and `options.prepare` (others on first use). */
   static async create(registry: Registry, options: RouterOptions = {}): Promise<Router> {
     const router = new Router(registry, options);
-    await router.#prepare(router.defaultStrategy);
+    await Promise.all([router.defaultStrategy, ...(options.prepare ?? [])].map((name) => router.#prepare(name)));
     return router;
   }
 
   private constructor(registry: Registry, options: RouterOptions) {
     this.registry = registry;
-    this.#services = { encoder: options.encoder, embedPassages: options.embedPassages };
+    this.#services = { encoder: options.encoder, embedPassages: options.embedPassages, indexSnapshots: options.indexSnapshots };
     this.#strategies = options.strategies ?? BUILTIN_STRATEGIES;
     this.defaultStrategy = options.defaultStrategy ?? DEFAULT_STRATEGY;
     this.#history = options.history ?? NO_HISTORY;
@@ -124,6 +129,19 @@ export class Router {
   /** The outcomes later decisions see; decisions cached under the previous snapshot are not reused. */
   setHistory(snapshot: HistorySnapshot): void {
     this.#history = snapshot;
+  }
+
+  /**
+   * Takes over what outcomes taught `previous`, the router of the registry this one replaces:
+   * its historical scores, and the learned examples of the agents this registry still has
+   * (their vectors too: both routers share the encoder). Synchronous, so that nothing learned
+   * in between is lost when the caller swaps routers right after.
+   */
+  inheritOutcomes(previous: Router): void {
+    this.#history = previous.#history;
+    for (const example of previous.#learned.snapshot.examples) {
+      if (this.registry.byName.has(example.agent)) this.#learned.add(example);
+    }
   }
 
   /**

@@ -56,6 +56,20 @@ export interface StrategyServices {
    * disk cache keyed by `key` (a registry version) and the model when it can.
    */
   readonly embedPassages?: (texts: readonly string[], key: string) => Promise<Float32Array>;
+  /** Indexes kept from an earlier process, so that a short-lived one need not build them again. */
+  readonly indexSnapshots?: IndexSnapshots;
+}
+
+/**
+ * Where a strategy keeps the index it built for a registry version, as JSON data. `read`
+ * gives what was last written for that kind of index and registry version, or undefined;
+ * neither call may throw. A store returns only what this same code wrote, intact; the
+ * strategy still checks the shape (and that it is this registry's) and builds the index
+ * again when it does not fit. A snapshot saves time and never changes a decision.
+ */
+export interface IndexSnapshots {
+  read(kind: string, registryVersion: string): unknown;
+  write(kind: string, registryVersion: string, snapshot: unknown): void;
 }
 
 /** A strategy bound to one registry version: all indexing is done, scoring is pure. */

@@ -87,15 +87,16 @@ export class DecisionHistory {
   }
 
   /**
-   * Reads the recorded outcomes into `router` now, then every refresh period: the historical
-   * scores as a new snapshot when they changed, and each newly served request as a learned
-   * example of its agent. A failed read keeps the last snapshot and is retried next period.
+   * Reads the recorded outcomes into the router serving now (`current()`: a reload replaces
+   * it) now, then every refresh period: the historical scores as a new snapshot when they
+   * changed, and each newly served request as a learned example of its agent. A failed read
+   * keeps the last snapshot and is retried next period.
    */
-  async follow(router: Router): Promise<void> {
-    await this.#refreshOnce(router);
+  async follow(current: () => Router): Promise<void> {
+    await this.#refreshOnce(current);
     const tick = () => {
       this.#refreshTimer = setTimeout(async () => {
-        await this.#refreshOnce(router);
+        await this.#refreshOnce(current);
         if (this.#refreshTimer !== undefined) tick();
       }, this.#refreshMs);
       this.#refreshTimer.unref();
@@ -130,8 +131,8 @@ export class DecisionHistory {
     await this.#log.close();
   }
 
-  #refreshOnce(router: Router): Promise<void> {
-    this.#refreshing = this.#refresh(router).then(
+  #refreshOnce(current: () => Router): Promise<void> {
+    this.#refreshing = this.#refresh(current).then(
       () => {
         if (this.#refreshFailed) this.#logger.info('decision store readable again: historical scores refreshed');
         this.#refreshFailed = false;
@@ -144,24 +145,33 @@ export class DecisionHistory {
     return this.#refreshing;
   }
 
-  async #refresh(router: Router): Promise<void> {
+  async #refresh(current: () => Router): Promise<void> {
     const store = this.#log.store;
     await this.#log.ensureSchema();
     const since = new Date(Date.now() - HISTORY_POLICY.days * 86_400_000);
     const snapshot = historySnapshot(await store.agentOutcomes({ since, perAgent: HISTORY_POLICY.perAgent }));
     if (snapshot.version !== this.#historyVersion) {
-      router.setHistory(snapshot);
+      current().setHistory(snapshot);
       this.#historyVersion = snapshot.version;
     }
     while (true) {
       const served = await store.servedRequests({ afterId: this.#learnedUpTo, limit: LEARN_PAGE });
-      for (const { request, agent } of served) {
-        // An agent since removed from the registry has nothing to learn; one bad row must not stall the rest.
-        if (!router.registry.byName.has(agent)) continue;
-        await router.learn(request, agent).catch((error: unknown) => this.#logger.warn({ err: error, agent }, 'served request not learned'));
-      }
+      for (const { request, agent } of served) await this.#learn(current, request, agent);
       if (served.length > 0) this.#learnedUpTo = served.at(-1)!.outcome_id;
       if (served.length < LEARN_PAGE) break;
+    }
+  }
+
+  /**
+   * Learns one served request on the router serving now. A reload during the await handed
+   * the old router's examples to the new one without this one: learn it there too.
+   */
+  async #learn(current: () => Router, request: string, agent: string): Promise<void> {
+    for (let router = current(); ; router = current()) {
+      // An agent since removed from the registry has nothing to learn; one bad row must not stall the rest.
+      if (!router.registry.byName.has(agent)) return;
+      await router.learn(request, agent).catch((error: unknown) => this.#logger.warn({ err: error, agent }, 'served request not learned'));
+      if (router === current()) return;
     }
   }
 }

@@ -7,6 +7,8 @@ import type { FeedbackResult } from './metrics.ts';
 import { healthReport, type BusStatus } from './health.ts';
 import type { DecisionHistory } from './history.ts';
 import { failureOf } from './outcome.ts';
+import type { RegistryReloader } from './registry-reloader.ts';
+import { registerReloadRoute } from './reload-route.ts';
 import type { Decision, RoutingService } from './routing-service.ts';
 
 export interface HttpServerOptions {
@@ -17,6 +19,10 @@ export interface HttpServerOptions {
   readonly onDecision?: (request: unknown, decision: Decision, correlationId: string) => void;
   /** Where outcomes go; without it `POST /feedback` answers 503. */
   readonly history?: DecisionHistory;
+  /** Registry reloads: their state on /health, and `POST /reload` (without it: no such endpoint). */
+  readonly reloader?: RegistryReloader;
+  /** The bearer token `POST /reload` requires; without it the endpoint answers 403. */
+  readonly adminToken?: string;
 }
 
 /** A caller may name its request (to send feedback on it later); the answer always says which id it got. */
@@ -50,7 +56,7 @@ function describe(error: FastifyError, request: FastifyRequest): string {
 }
 
 /**
- * The HTTP face of the service: GET /health, GET /metrics, POST /route, POST /feedback. Every failure,
+ * The HTTP face of the service: GET /health, GET /metrics, POST /route, POST /feedback, POST /reload. Every failure,
  * including a body the framework could not read, is answered `{error_code, error_message}`
  * with the catalogue's status; nothing a client sends can take the server down.
  */
@@ -90,7 +96,7 @@ export function buildHttpServer(service: RoutingService, options: HttpServerOpti
   );
 
   app.get('/health', async (_request, reply) => {
-    const report = healthReport(service, options.busStatus(), options.history?.status() ?? null);
+    const report = healthReport(service, options.busStatus(), options.history?.status() ?? null, options.reloader?.status() ?? null);
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
 
@@ -129,6 +135,8 @@ export function buildHttpServer(service: RoutingService, options: HttpServerOpti
     service.metrics.feedback(feedbackResult(failure.code), 'http');
     return reply.code(failure.status).send(failure.payload);
   });
+
+  if (options.reloader !== undefined) registerReloadRoute(app, options.reloader, options.adminToken);
 
   return app;
 }

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { CacheStats } from '../routing/cache.ts';
 import type { WriterMetrics } from '../store/decision-writer.ts';
 import type { Outcome } from './outcome.ts';
+import type { ReloadResult } from './registry-reloader.ts';
 
 /** Where a request came in. */
 export type Transport = 'http' | 'bus';
@@ -15,6 +16,14 @@ export type FeedbackResult = 'recorded' | 'invalid' | 'unknown_correlation_id' |
 /** The decision history's writer, as metrics read it at scrape time. */
 export interface HistoryMetricsSource {
   writerMetrics(): WriterMetrics;
+}
+
+/** The registry reloader, as metrics read it at scrape time. */
+export interface ReloadMetricsSource {
+  /** Reload attempts so far, by result. */
+  reloadCounts(): Readonly<Record<ReloadResult, number>>;
+  /** When the files last loaded without error (the start counts), in ms since the epoch. */
+  readonly lastSuccessMs: number;
 }
 
 /** What the metrics read from the service at scrape time, never on the request path. */
@@ -132,7 +141,7 @@ export class ServiceMetrics {
     });
     this.#shadowed = new Counter({
       name: 'switchboard_shadow_comparisons_total',
-      help: 'Requests routed again with the shadow strategy, by result: match, differ (the selected agents), failed.',
+      help: 'Shadow comparisons by result: match, differ (the selected agents), failed, skipped (queue full or over the CPU budget).',
       labelNames: ['result'],
       registers,
     });
@@ -155,6 +164,29 @@ export class ServiceMetrics {
     counter('switchboard_history_write_errors_total', 'Failed batch writes (each retried or spooled).', (m) => m.write_errors);
     counter('switchboard_history_rejected_rows_total', 'Decisions the database refused as invalid (logged, skipped).', (m) => m.rejected_rows);
     counter('switchboard_history_dropped_rows_total', 'Decisions lost because the spool hit its disk limit.', (m) => m.dropped_rows);
+  }
+
+  /** Exports the registry reloads: attempts by result, and when the files last loaded without error. */
+  observeReloads(source: ReloadMetricsSource): void {
+    const registers = [this.registry];
+    new Counter({
+      name: 'switchboard_registry_reloads_total',
+      help: 'Registry reloads by result: ok (swapped in), unchanged (same content), rejected (errors: the last good registry serves).',
+      labelNames: ['result'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [result, count] of Object.entries(source.reloadCounts())) this.inc({ result }, count);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_registry_last_reload_success_timestamp_seconds',
+      help: 'When the registry files last loaded without error (start included), in seconds since the epoch.',
+      registers,
+      collect() {
+        this.set(source.lastSuccessMs / 1000);
+      },
+    });
   }
 
   requestStarted(): void {
@@ -190,7 +222,7 @@ export class ServiceMetrics {
     this.#busErrors.inc();
   }
 
-  shadowed(result: 'match' | 'differ' | 'failed'): void {
+  shadowed(result: 'match' | 'differ' | 'failed' | 'skipped'): void {
     this.#shadowed.inc({ result });
   }
 

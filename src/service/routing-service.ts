@@ -4,7 +4,8 @@ import { formatIssue } from '../registry/load.ts';
 import type { Registry } from '../registry/agent.ts';
 import type { CacheStats } from '../routing/cache.ts';
 import type { Router } from '../routing/router.ts';
-import { openRouter, type OpenedRouter } from '../open-router.ts';
+import type { Encoder } from '../embedding/encoder-types.ts';
+import { indexRegistry, openRouter, type OpenedRouter } from '../open-router.ts';
 import { ServiceMetrics, type MetricsSource, type Transport } from './metrics.ts';
 import { failureOf, type Failure } from './outcome.ts';
 import { assignRequest, type Assignment, type Experiment } from '../experiments/index.ts';
@@ -28,6 +29,8 @@ export interface OpenServiceOptions {
   readonly model?: string;
   /** A/B experiments (docs/experiments.md); the enabled one assigns requests to its variants. */
   readonly experiments?: readonly Experiment[];
+  /** Strategies the service will also route with (a shadow's): prepared, with the model they need, at start. */
+  readonly alsoServes?: readonly string[];
 }
 
 /** Which strategy serves requests that name none, and why. */
@@ -42,26 +45,33 @@ export interface StrategyStatus {
 /**
  * The warm routing service: owns the router (its registry, indexes and cache), the
  * metrics, and the decision path that HTTP and the bus share: validate, route, and turn
- * the result or the error into an outcome, counted once here.
+ * the result or the error into an outcome, counted once here. A reload replaces the router
+ * as a whole (`replaceRegistry`).
  */
 export class RoutingService implements MetricsSource {
-  readonly router: Router;
   readonly metrics: ServiceMetrics;
   readonly strategy: StrategyStatus;
-  readonly #opened: OpenedRouter;
+  readonly #encoder: Encoder | undefined;
+  #router: Router;
+  /** Cache counts of the routers replaced so far, so that the exported counters never go back. */
+  #replacedCache = { hits: 0, misses: 0 };
   readonly #logger: Logger;
   readonly #started = performance.now();
   readonly #knownStrategies: ReadonlySet<string>;
   readonly #experiments: readonly Experiment[];
+  #inFlight = 0;
   #draining = false;
 
   /** Loads the registry (bad files are logged and skipped) and warms the default strategy. */
   static async open(paths: string[], options: OpenServiceOptions): Promise<RoutingService> {
     const { logger } = options;
     let note: string | undefined;
+    // Every strategy an experiment variant or a shadow routes with is ready (and its model loaded) before serving.
+    const prepare = [...new Set([...(options.experiments ?? []).flatMap((e) => (e.enabled ? e.variants.map((v) => v.options.routing_strategy) : [])), ...(options.alsoServes ?? [])])];
     const opened = await openRouter(paths, {
       defaultStrategy: options.strategy,
       model: options.model,
+      prepare,
       onIssue: (issue) => logger[issue.severity === 'error' ? 'error' : 'warn'](formatIssue(issue)),
       onNotice: (message) => {
         note = message;
@@ -72,9 +82,9 @@ export class RoutingService implements MetricsSource {
   }
 
   constructor(opened: OpenedRouter, logger: Logger, note?: string, experiments: readonly Experiment[] = []) {
-    this.#opened = opened;
+    this.#encoder = opened.encoder;
     this.#experiments = experiments;
-    this.router = opened.router;
+    this.#router = opened.router;
     this.#logger = logger;
     this.#knownStrategies = new Set(opened.router.strategyNames);
     this.strategy = {
@@ -83,6 +93,11 @@ export class RoutingService implements MetricsSource {
       ...(note === undefined ? {} : { note }),
     };
     this.metrics = new ServiceMetrics(this);
+  }
+
+  /** The router serving now; a decision holds on to the one it started with. */
+  get router(): Router {
+    return this.#router;
   }
 
   get registry(): Registry {
@@ -107,7 +122,24 @@ export class RoutingService implements MetricsSource {
   }
 
   cacheStats(): CacheStats {
-    return this.router.cacheStats();
+    const { hits, misses, size } = this.#router.cacheStats();
+    return { hits: hits + this.#replacedCache.hits, misses: misses + this.#replacedCache.misses, size };
+  }
+
+  /**
+   * Serves `registry` from now on. Its router is built first, off the request path, with
+   * this service's default strategy and encoder (the model loads once per process), then
+   * replaces the current one in one step: decisions in flight finish on the router they
+   * started with, and its cache goes with it. The new router keeps what outcomes taught
+   * the old one.
+   */
+  async replaceRegistry(registry: Registry): Promise<void> {
+    const { router } = await indexRegistry(registry, { defaultStrategy: this.strategy.default, model: this.#encoder ?? false });
+    const previous = this.#router;
+    router.inheritOutcomes(previous);
+    const { hits, misses } = previous.cacheStats();
+    this.#replacedCache = { hits: this.#replacedCache.hits + hits, misses: this.#replacedCache.misses + misses };
+    this.#router = router;
   }
 
   /**
@@ -117,6 +149,20 @@ export class RoutingService implements MetricsSource {
   async decide(input: unknown, transport: Transport, correlationId: string): Promise<Decision> {
     const started = performance.now();
     this.metrics.requestStarted();
+    this.#inFlight++;
+    try {
+      return await this.#decide(input, transport, correlationId, started);
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  /** Requests being decided now: background work (shadow runs) waits for this to be 0. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  async #decide(input: unknown, transport: Transport, correlationId: string, started: number): Promise<Decision> {
     const assignment = this.#assign(input, correlationId);
     const routed = assignment === undefined ? input : withVariant(input as RoutingInput, assignment);
     try {
@@ -157,7 +203,7 @@ export class RoutingService implements MetricsSource {
 
   /** Releases the embedding model; call after every transport has stopped. */
   async close(): Promise<void> {
-    await this.#opened.encoder?.close();
+    await this.#encoder?.close();
   }
 
   /** Only well-formed inputs that leave the strategy to the service take part; the router judges the rest. */

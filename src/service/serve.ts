@@ -10,6 +10,7 @@ import { DecisionEvents } from './decision-events.ts';
 import { DecisionHistory } from './history.ts';
 import { HistoryConsumer } from './history-consumer.ts';
 import { buildHttpServer } from './http-server.ts';
+import { RegistryReloader } from './registry-reloader.ts';
 import { RequestConsumer } from './request-consumer.ts';
 import { ShadowRunner, type ShadowOptions } from './shadow.ts';
 import { RoutingService } from './routing-service.ts';
@@ -50,6 +51,8 @@ export interface ServeOptions {
   readonly experiments?: string;
   /** Route a share of the requests again with a second strategy and record the comparison. */
   readonly shadow?: ShadowOptions;
+  /** The bearer token of `POST /reload`; without one that endpoint answers 403 (the files are watched either way). */
+  readonly adminToken?: string;
 }
 
 export interface RunningService {
@@ -84,22 +87,27 @@ export async function startService(options: ServeOptions): Promise<RunningServic
   };
   const topics = topicNames(settings.topicPrefix);
   const experiments = options.experiments === undefined ? [] : await readExperiments(options.experiments, logger);
-  const service = await RoutingService.open(options.registry, { logger, strategy: options.strategy, model: options.model, experiments });
+  const service = await RoutingService.open(options.registry, {
+    logger, strategy: options.strategy, model: options.model, experiments, alsoServes: options.shadow && [options.shadow.strategy],
+  });
   if (options.brokers === undefined) {
     logger.info('no Kafka configured (--kafka or KAFKA_BROKERS): running on the in-process bus, the embedded default; requests come in over HTTP');
   }
+  const reloader = new RegistryReloader(options.registry, service, logger);
+  service.metrics.observeReloads(reloader);
   const bus = await openBus(options.brokers);
   const kind = options.brokers === undefined ? 'in-process' : 'kafka';
   let history: DecisionHistory | undefined;
   try {
+    reloader.watch();
     history = options.history === false ? undefined : await openHistory(options.history ?? {}, logger);
     if (history !== undefined) {
       service.metrics.observeHistory(history);
-      await history.follow(service.router);
+      await history.follow(() => service.router);
     }
     await bus.createTopics(Object.values(topics), settings.partitions);
     const decisions = new DecisionEvents({ bus, busKind: kind, topics, metrics: service.metrics, logger, publish: options.decisionEvents ?? kind === 'kafka', history });
-    const shadow = options.shadow && new ShadowRunner({ ...options.shadow, router: () => service.router, history, metrics: service.metrics, logger });
+    const shadow = options.shadow && new ShadowRunner({ ...options.shadow, router: () => service.router, busy: () => service.inFlight > 0, history, metrics: service.metrics, logger });
     const historyConsumer =
       history && (await HistoryConsumer.start(bus, history, { groupId: `${settings.groupId}-history`, topics, metrics: service.metrics, logger }));
     const consumer = await RequestConsumer.start(bus, service, { kind, brokers: options.brokers, groupId: settings.groupId, topics, decisions, shadow, logger });
@@ -111,6 +119,8 @@ export async function startService(options: ServeOptions): Promise<RunningServic
         shadow?.schedule(request, decision, correlationId);
       },
       history,
+      reloader,
+      adminToken: options.adminToken,
     });
     const url = await app.listen({ host: settings.httpHost, port: settings.httpPort });
     logger.info(
@@ -119,8 +129,8 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     );
     const stop = async () => {
       service.beginDrain();
-      // Both wait for their work in flight: handlers reply and commit, HTTP requests answer.
-      await Promise.all([consumer.stop(), app.close(), historyConsumer?.stop()]);
+      // Each waits for its work in flight: handlers reply and commit, HTTP requests answer, a reload ends.
+      await Promise.all([consumer.stop(), app.close(), historyConsumer?.stop(), reloader.close()]);
       await Promise.all([decisions.flush(), shadow?.flush()]);
       await bus.close();
       // Last: every decision made is queued by now; written, or spooled if the database is away.
@@ -129,6 +139,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     };
     return { service, bus, history, url, stop };
   } catch (error) {
+    await reloader.close();
     await bus.close();
     await history?.close();
     await service.close();

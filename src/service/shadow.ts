@@ -20,20 +20,45 @@ export interface ComparisonSink {
 
 export interface ShadowRunnerOptions extends ShadowOptions {
   readonly router: () => Router;
+  /** True while primary requests are being decided: shadow runs wait for a quiet moment. */
+  readonly busy: () => boolean;
   readonly history: ComparisonSink | undefined;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
 }
 
+interface ShadowJob {
+  readonly input: unknown;
+  readonly primary: Decision & { ok: true };
+  readonly correlationId: string;
+}
+
+/** Comparisons waiting for a quiet moment; past this, new ones are skipped (and counted). */
+const MAX_WAITING = 1_000;
+/** How long to wait before looking again while primary requests are in progress, ms. */
+const BUSY_RETRY_MS = 2;
+/**
+ * The share of wall time shadow runs may take, per second: a shadow strategy slower than
+ * the primary (or a share of 1 under load) is thinned out instead of taking the CPU the
+ * answers need. Runs over budget are skipped and counted.
+ */
+const CPU_BUDGET = 0.1;
+const BUDGET_WINDOW_MS = 1_000;
+
 /**
  * Shadow comparison (SPEC §6): a share of the requests is routed a second time with another
  * strategy after its answer has gone out, and the two decisions are recorded as a comparison
- * (`stats` shows the match rate, `trace` each pair). The second run never touches the answer:
- * it starts on a later turn of the event loop and its failures are only counted and logged.
+ * (`stats` shows the match rate, `trace` each pair). The second run never touches the answer,
+ * and never competes with one: runs wait in a bounded queue and go one at a time, only while
+ * no primary request is being decided, and within a CPU budget; beyond either bound they are
+ * skipped (counted), not queued without end. Failures are counted and logged.
  */
 export class ShadowRunner {
   readonly #options: ShadowRunnerOptions;
-  readonly #running = new Set<Promise<void>>();
+  readonly #waiting: ShadowJob[] = [];
+  #pumping: Promise<void> | undefined;
+  #windowStart = 0;
+  #spentMs = 0;
 
   constructor(options: ShadowRunnerOptions) {
     this.#options = options;
@@ -42,14 +67,41 @@ export class ShadowRunner {
   /** Called once the primary answer is sent; returns at once. */
   schedule(input: unknown, primary: Decision, correlationId: string): void {
     if (!primary.ok || assignmentPoint('shadow', correlationId) >= this.#options.share) return;
-    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#compare(input, primary, correlationId));
-    this.#running.add(run);
-    void run.finally(() => this.#running.delete(run));
+    if (this.#waiting.length >= MAX_WAITING) {
+      this.#options.metrics.shadowed('skipped');
+      return;
+    }
+    this.#waiting.push({ input, primary, correlationId });
+    this.#pumping ??= this.#pump().finally(() => (this.#pumping = undefined));
   }
 
-  /** Waits for the comparisons in flight (shutdown). */
+  /** Waits for the comparisons queued so far (shutdown). */
   async flush(): Promise<void> {
-    await Promise.all(this.#running);
+    while (this.#pumping !== undefined) await this.#pumping;
+  }
+
+  async #pump(): Promise<void> {
+    while (this.#waiting.length > 0) {
+      await new Promise((resolve) => (this.#options.busy() ? setTimeout(resolve, BUSY_RETRY_MS) : setImmediate(resolve)));
+      if (this.#options.busy()) continue;
+      const job = this.#waiting.shift()!;
+      if (!this.#withinBudget()) {
+        this.#options.metrics.shadowed('skipped');
+        continue;
+      }
+      const started = performance.now();
+      await this.#compare(job.input, job.primary, job.correlationId);
+      this.#spentMs += performance.now() - started;
+    }
+  }
+
+  #withinBudget(): boolean {
+    const now = performance.now();
+    if (now - this.#windowStart >= BUDGET_WINDOW_MS) {
+      this.#windowStart = now;
+      this.#spentMs = 0;
+    }
+    return this.#spentMs < CPU_BUDGET * BUDGET_WINDOW_MS;
   }
 
   async #compare(input: unknown, primary: Decision & { ok: true }, correlationId: string): Promise<void> {

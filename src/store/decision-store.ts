@@ -1,3 +1,4 @@
+import type { RoutingContext, RoutingOptions } from '../contracts/routing.ts';
 import type { ComparisonRecord, DecisionRecord, OutcomeRecord } from './decision-record.ts';
 import type { AppliedMigration } from './migrations.ts';
 
@@ -34,6 +35,11 @@ export interface DecisionStore {
   servedRequests(query: { afterId: number; limit: number }): Promise<ServedRequest[]>;
   /** Decisions (not failures) made in an experiment since `since`, each with its latest outcome: the experiment report's input. */
   experimentDecisions(query: { since: Date; experiment: string }): Promise<ExperimentDecision[]>;
+  /**
+   * Requests with the first decision each got since `since`, in decision order, a page at a
+   * time: pass the last row of a page as the next `afterCursor`. What `replay` re-runs.
+   */
+  recordedRequests(query: { since: Date; limit: number; afterCursor?: RecordedRequestCursor }): Promise<RecordedRequest[]>;
   close(): Promise<void>;
 }
 
@@ -88,3 +94,18 @@ export interface ExperimentDecision {
   /** The latest outcome recorded for the request, null when none was. */
   outcome_success: boolean | null;
 }
+
+export interface RecordedRequest {
+  correlation_id: string;
+  request: { user_request: string; context: RoutingContext; options: RoutingOptions };
+  /** Of the request's first decision since `since`: */
+  selected_agent: string | null;
+  /** The selected agent's total; null when none was selected. */
+  confidence: number | null;
+  strategy: string | null;
+  error_code: string | null;
+  latency_ms: number;
+  decided_at: string;
+}
+
+export type RecordedRequestCursor = Pick<RecordedRequest, 'decided_at' | 'correlation_id'>;

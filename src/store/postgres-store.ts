@@ -1,8 +1,10 @@
 import pg from 'pg';
 import { checkOutcome, type ComparisonRecord, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
-import type { AgentOutcomes, DecisionStore, ExperimentDecision, ServedRequest, Stats, StoreStatus, Trace } from './decision-store.ts';
+import type {
+  AgentOutcomes, DecisionStore, ExperimentDecision, RecordedRequest, RecordedRequestCursor, ServedRequest, Stats, StoreStatus, Trace,
+} from './decision-store.ts';
 import { MIGRATIONS, statusOf, type AppliedMigration } from './migrations.ts';
-import { readAgentOutcomes, readExperimentDecisions, readServedRequests, readStats, readTrace, type Query } from './read-model.ts';
+import { readAgentOutcomes, readExperimentDecisions, readRecordedRequests, readServedRequests, readStats, readTrace, type Query } from './read-model.ts';
 import {
   comparisonParams, DECISION_COLUMNS, decisionParams, INSERT_COMPARISON, INSERT_OUTCOME, numbered, outcomeParams,
   REQUEST_COLUMNS, requestParams, SCHEMA_MIGRATIONS_TABLE, uniqueRequests, valuesList, type Dialect,
@@ -143,6 +145,10 @@ export class PostgresStore implements DecisionStore {
 
   async experimentDecisions({ since, experiment }: { since: Date; experiment: string }): Promise<ExperimentDecision[]> {
     return readExperimentDecisions(this.#rows, since, experiment);
+  }
+
+  async recordedRequests({ since, limit, afterCursor }: { since: Date; limit: number; afterCursor?: RecordedRequestCursor }): Promise<RecordedRequest[]> {
+    return readRecordedRequests(this.#rows, since, limit, afterCursor);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { isUuid } from './decision-record.ts';
-import type { AgentOutcomes, ExperimentDecision, ServedRequest, Stats, Trace } from './decision-store.ts';
+import type { AgentOutcomes, ExperimentDecision, RecordedRequest, RecordedRequestCursor, ServedRequest, Stats, Trace } from './decision-store.ts';
 
 /**
  * `trace` and `stats`, written once over plain SQL that both dialects run. Each store
@@ -204,5 +204,45 @@ export async function readExperimentDecisions(query: Query, since: Date, experim
     confidence_total: numOrNull(row.confidence_total),
     latency_ms: num(row.latency_ms),
     outcome_success: row.outcome_success === null || row.outcome_success === undefined ? null : bool(row.outcome_success),
+  }));
+}
+
+/**
+ * Each request with its first decision since `since` (a hybrid or shadowed request has more
+ * than one), ordered by that decision's time and then correlation id, which is also the cursor.
+ */
+export async function readRecordedRequests(
+  query: Query,
+  since: Date,
+  limit: number,
+  after: RecordedRequestCursor | undefined,
+): Promise<RecordedRequest[]> {
+  const from = since.toISOString();
+  const rows = await query(
+    `select d.correlation_id, r.request, r.context, r.options, d.selected_agent, d.confidence_total, d.strategy,
+       d.error_code, d.latency_ms, d.decided_at
+     from decisions d
+     join routing_requests r on r.correlation_id = d.correlation_id
+     where d.decided_at >= ? ${after === undefined ? '' : 'and (d.decided_at, d.correlation_id) > (?, ?)'}
+       and not exists (select 1 from decisions e
+                       where e.correlation_id = d.correlation_id and e.decided_at >= ?
+                         and (e.decided_at, e.decision_id) < (d.decided_at, d.decision_id))
+     order by d.decided_at, d.correlation_id
+     limit ?`,
+    after === undefined ? [from, from, limit] : [from, after.decided_at, after.correlation_id, from, limit],
+  );
+  return rows.map((row) => ({
+    correlation_id: String(row.correlation_id),
+    request: {
+      user_request: String(row.request),
+      context: json(row.context) as RecordedRequest['request']['context'],
+      options: json(row.options) as RecordedRequest['request']['options'],
+    },
+    selected_agent: row.selected_agent as string | null,
+    confidence: numOrNull(row.confidence_total),
+    strategy: row.strategy as string | null,
+    error_code: row.error_code as string | null,
+    latency_ms: num(row.latency_ms),
+    decided_at: iso(row.decided_at),
   }));
 }

@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { checkOutcome, type ComparisonRecord, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
-import type { AgentOutcomes, DecisionStore, ExperimentDecision, ServedRequest, Stats, StoreStatus, Trace } from './decision-store.ts';
+import type {
+  AgentOutcomes, DecisionStore, ExperimentDecision, RecordedRequest, RecordedRequestCursor, ServedRequest, Stats, StoreStatus, Trace,
+} from './decision-store.ts';
 import { MIGRATIONS, statusOf, type AppliedMigration } from './migrations.ts';
-import { readAgentOutcomes, readExperimentDecisions, readServedRequests, readStats, readTrace } from './read-model.ts';
+import { readAgentOutcomes, readExperimentDecisions, readRecordedRequests, readServedRequests, readStats, readTrace } from './read-model.ts';
 import {
   comparisonParams, DECISION_COLUMNS, decisionParams, INSERT_COMPARISON, INSERT_OUTCOME, outcomeParams, REQUEST_COLUMNS,
   requestParams, SCHEMA_MIGRATIONS_TABLE, uniqueRequests, valuesList, type Dialect,
@@ -104,6 +106,10 @@ export class SqliteStore implements DecisionStore {
 
   async experimentDecisions({ since, experiment }: { since: Date; experiment: string }): Promise<ExperimentDecision[]> {
     return readExperimentDecisions(async (sql, params) => this.#prepare(sql).all(...params) as Record<string, unknown>[], since, experiment);
+  }
+
+  async recordedRequests({ since, limit, afterCursor }: { since: Date; limit: number; afterCursor?: RecordedRequestCursor }): Promise<RecordedRequest[]> {
+    return readRecordedRequests(async (sql, params) => this.#prepare(sql).all(...params) as Record<string, unknown>[], since, limit, afterCursor);
   }
 
   async close(): Promise<void> {

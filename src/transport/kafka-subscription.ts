@@ -246,7 +246,7 @@ async function bounded(step: Promise<unknown>): Promise<void> {
   ]);
 }
 
-function toBusRecord(message: Message<string, string, string, string>): BusRecord {
+export function toBusRecord(message: Message<string, string, string, string>): BusRecord {
   return {
     topic: message.topic,
     partition: message.partition,

@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RoutingResult } from '../../src/contracts/routing.ts';
 import { openRouter } from '../../src/open-router.ts';
@@ -215,6 +215,25 @@ describe('switchboard route', { concurrency: CONCURRENCY }, () => {
       assert.equal(run.status, 2);
       assert.match(run.stderr, /route needs a request/);
     });
+  });
+
+  test('a one-shot run keeps the lexical index in the cache folder; the next decides the same from it, or rebuilds a damaged one', async (t) => {
+    const env = { SWITCHBOARD_CACHE_DIR: await tempDir(t) };
+    const route = async () => {
+      const run = await cli(['route', '--registry', OMNICLAUDE, '--strategy', 'lexical', '--json', '--min-confidence', '0', COMMIT], { env });
+      assert.equal(run.status, 0, run.stderr);
+      const result = JSON.parse(run.stdout) as RoutingResult;
+      return { ...result, routing_metadata: { ...result.routing_metadata, routing_time_ms: 0 } };
+    };
+    const built = await route();
+    const [snapshot] = (await readdir(env.SWITCHBOARD_CACHE_DIR)).filter((file) => file.endsWith('.lexical-index.json'));
+    assert.ok(snapshot, 'a lexical index snapshot beside the parse cache');
+    const file = path.join(env.SWITCHBOARD_CACHE_DIR, snapshot);
+    const kept = await readFile(file);
+    assert.deepEqual(await route(), built);
+    await writeFile(file, kept.subarray(0, kept.length / 2));
+    assert.deepEqual(await route(), built);
+    assert.deepEqual(await readFile(file), kept, 'the damaged snapshot was written again');
   });
 
   describe('registry selection', () => {

@@ -49,6 +49,7 @@ describe('GET /health', () => {
       'db',
       'kafka',
       'registry_version',
+      'reload',
       'router_loaded',
       'status',
       'strategy',
@@ -62,6 +63,7 @@ describe('GET /health', () => {
     assert.equal(health.bus, null);
     assert.equal(health.kafka, 'not configured');
     assert.equal(health.db, 'not configured');
+    assert.equal(health.reload, 'not configured');
     assert.ok(health.cache_hit_rate >= 0 && health.cache_hit_rate <= 1);
     assert.ok(health.uptime_seconds >= 0);
   });

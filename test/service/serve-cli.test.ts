@@ -1,12 +1,13 @@
 /**
  * `switchboard serve` as an operator runs it: the ready line, the embedded-default notice,
- * and a SIGTERM that lets a request in flight finish before the process exits 0.
+ * a SIGTERM that lets a request in flight finish before the process exits 0, and
+ * `switchboard reload` against it.
  */
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,7 +115,7 @@ describe('switchboard serve', { timeout: 60_000 }, () => {
   test('--help lists its options; a bad port is a usage error (exit 2)', async () => {
     const help = await cli(['serve', '--help']);
     assert.equal(help.status, 0);
-    for (const option of ['--registry', '--kafka', '--http-port', '--http-host', '--group', '--topic-prefix', '--strategy']) {
+    for (const option of ['--registry', '--kafka', '--http-port', '--http-host', '--group', '--topic-prefix', '--strategy', '--admin-token']) {
       assert.ok(help.stdout.includes(option), option);
     }
     const bad = await cli(['serve', '--registry', REGISTRY, '--http-port', '70000']);
@@ -128,5 +129,39 @@ describe('switchboard serve', { timeout: 60_000 }, () => {
     const run = await cli(['serve', '--registry', empty, '--http-port', '0', '--strategy', 'lexical']);
     assert.equal(run.status, 1);
     assert.match(run.stderr, /no agents loaded/);
+  });
+
+  test('switchboard reload: asks the service with its admin token, prints the version, and exit 1 with file:line when a file is broken', async (t) => {
+    const extra = await mkdtemp(path.join(os.tmpdir(), 'switchboard-reload-cli-'));
+    t.after(() => rm(extra, { recursive: true, force: true }));
+    const file = path.join(extra, 'extra.yaml');
+    await writeFile(file, 'agents:\n  - name: stargazer\n    triggers: [telescope]\n');
+    const served = await serve(t, ['--strategy', 'lexical', '--registry', extra, '--admin-token', 'sesame']);
+    const service = served.url.origin;
+
+    const withFlag = await cli(['reload', '--service', service, '--token', 'sesame']);
+    assert.equal(withFlag.status, 0, withFlag.stderr);
+    assert.match(withFlag.stdout, /^unchanged: registry [0-9a-f]{16}, \d+ agents\n$/);
+    const withEnv = await cli(['reload', '--service', service], { env: { SWITCHBOARD_ADMIN_TOKEN: 'sesame' } });
+    assert.equal(withEnv.status, 0, withEnv.stderr);
+
+    const wrong = await cli(['reload', '--service', service, '--token', 'open']);
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /^switchboard: POST \/reload needs the admin token/);
+
+    await writeFile(file, 'agents:\n  - triggers: [telescope]\n');
+    const broken = await cli(['reload', '--service', service, '--token', 'sesame']);
+    assert.equal(broken.status, 1);
+    assert.match(broken.stderr, /^switchboard: registry change rejected \(1 errors\): still serving [0-9a-f]{16}\n/);
+    assert.ok(broken.stderr.includes(`  ${file}:2: agents[0].name: is required\n`), broken.stderr);
+
+    const unreachable = await cli(['reload', '--service', 'http://127.0.0.1:1', '--token', 'sesame']);
+    assert.equal(unreachable.status, 1);
+    assert.match(unreachable.stderr, /cannot reach http:\/\/127\.0\.0\.1:1\/reload/);
+    const usage = await cli(['reload', '--service', 'not a url']);
+    assert.equal(usage.status, 2);
+    const help = await cli(['reload', '--help']);
+    assert.equal(help.status, 0);
+    for (const option of ['--service', '--token', 'SWITCHBOARD_ADMIN_TOKEN']) assert.ok(help.stdout.includes(option), option);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { parseSince } from '../../src/cli/commands/stats.ts';
+import { parseSince } from '../../src/cli/options.ts';
 import { cli } from '../cli/run-cli.ts';
 import { decision, noMatch, postgresForTests, tempFolder } from './helpers.ts';
 

@@ -41,5 +41,6 @@ export class FlakyStore implements DecisionStore {
   agentOutcomes: DecisionStore['agentOutcomes'] = (query) => this.inner.agentOutcomes(query);
   servedRequests: DecisionStore['servedRequests'] = (query) => this.inner.servedRequests(query);
   experimentDecisions: DecisionStore['experimentDecisions'] = (query) => this.inner.experimentDecisions(query);
+  recordedRequests: DecisionStore['recordedRequests'] = (query) => this.inner.recordedRequests(query);
   close = () => this.inner.close();
 }

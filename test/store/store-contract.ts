@@ -223,5 +223,38 @@ export function storeContract(name: string, open: () => Promise<DecisionStore>, 
         { experiment, variant: 'treatment', selected_agent: null, confidence_total: null, latency_ms: 3, outcome_success: null },
       ]);
     });
+
+    test('recordedRequests pages through requests with the first decision each got since a time', async () => {
+      const since = new Date(Date.now() + 7 * 86_400_000); // later than everything the other tests wrote
+      const at = (ms: number) => new Date(since.getTime() + ms).toISOString();
+      const [a, b, c, d] = Array.from({ length: 4 }, () => randomUUID());
+      const first = decision({ correlation_id: a, selected_agent: 'alpha', strategy: 'lexical', latency_ms: 3, decided_at: at(10) });
+      // A second decision for the same request (a hybrid answer, a shadow run) is not its original.
+      const later = decision({ correlation_id: a, selected_agent: 'beta', routing_path: 'local', decided_at: at(30) });
+      const unmatched = noMatch({ correlation_id: b, request: 'nobody fits this', context: { domain: 'x' }, options: { min_confidence: 0.7 }, decided_at: at(20) });
+      const failed = noMatch({ correlation_id: c, error_code: 'INVALID_REQUEST', no_match_reason: null, strategy: null, decided_at: at(20) });
+      // Decided before `since` and again after: the first decision inside the window counts.
+      const before = decision({ correlation_id: d, decided_at: at(-1) });
+      const inside = decision({ correlation_id: d, selected_agent: 'gamma', decided_at: at(40) });
+      await store.writeDecisions([later, unmatched, first, failed, before, inside]);
+
+      const firstPage = await store.recordedRequests({ since, limit: 2 });
+      const rest = await store.recordedRequests({ since, limit: 10, afterCursor: firstPage.at(-1) });
+      const rows = [...firstPage, ...rest];
+      assert.equal(firstPage.length, 2);
+      assert.deepEqual(rows.map((row) => [row.correlation_id, row.selected_agent]), [
+        [a, 'alpha'],
+        ...[[b, null], [c, null]].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+        [d, 'gamma'],
+      ]);
+      assert.deepEqual(rows[0], {
+        correlation_id: a, request: { user_request: first.request, context: first.context, options: first.options },
+        selected_agent: 'alpha', confidence: first.confidence!.total, strategy: 'lexical', error_code: null, latency_ms: 3, decided_at: at(10),
+      });
+      const byId = new Map(rows.map((row) => [row.correlation_id, row]));
+      assert.deepEqual(byId.get(b)?.request, { user_request: 'nobody fits this', context: { domain: 'x' }, options: { min_confidence: 0.7 } });
+      assert.deepEqual([byId.get(b)?.confidence, byId.get(c)?.error_code, byId.get(c)?.strategy], [null, 'INVALID_REQUEST', null]);
+      assert.deepEqual(await store.recordedRequests({ since, limit: 10, afterCursor: rows.at(-1) }), []);
+    });
   });
 }

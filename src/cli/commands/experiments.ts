@@ -3,8 +3,7 @@ import { experimentReport, loadExperiments, type ExperimentReport, type Experime
 import { BUILTIN_STRATEGIES } from '../../routing/strategies/index.ts';
 import { openReadyStore } from '../../store/open-store.ts';
 import { percent, printIssue, table } from '../format.ts';
-import { parseCommand } from '../options.ts';
-import { parseSince } from './stats.ts';
+import { parseCommand, parseSince } from '../options.ts';
 
 const USAGE = 'usage: switchboard experiments validate|report [--experiments FILE] [--since 24h] [--db URL] [--json]';
 

@@ -44,6 +44,7 @@ export async function runServe(args: string[]): Promise<number> {
     experiments: { type: 'string' },
     'shadow-strategy': { type: 'string' },
     'shadow-share': { type: 'string' },
+    'admin-token': { type: 'string' },
   });
   if (positionals.length > 0) throw new SwitchboardError('USAGE', `serve takes no arguments, got '${positionals.join(' ')}'`);
   const httpPort = parsePort(values['http-port']);
@@ -64,6 +65,7 @@ export async function runServe(args: string[]): Promise<number> {
     history: values['no-history'] ? false : { db: values.db },
     experiments: values.experiments ?? (process.env.SWITCHBOARD_EXPERIMENTS || undefined),
     shadow: shadowOptions(values['shadow-strategy'], values['shadow-share']),
+    adminToken: values['admin-token'] || process.env.SWITCHBOARD_ADMIN_TOKEN || undefined,
   });
   await signalled;
   logger.info('signal received: draining in-flight requests');

@@ -2,18 +2,7 @@ import { SwitchboardError } from '../../errors.ts';
 import type { Stats } from '../../store/decision-store.ts';
 import { openReadyStore } from '../../store/open-store.ts';
 import { percent, table } from '../format.ts';
-import { parseCommand } from '../options.ts';
-
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `24h`, `30m`, `7d`, `90s`, or an ISO-8601 time. */
-export function parseSince(value: string, now = Date.now()): Date {
-  const relative = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
-  if (relative !== null) return new Date(now - Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS]);
-  const absolute = Date.parse(value);
-  if (Number.isNaN(absolute)) throw new SwitchboardError('USAGE', `--since expects a duration like 24h, 30m, 7d or an ISO time, got '${value}'`);
-  return new Date(absolute);
-}
+import { parseCommand, parseSince } from '../options.ts';
 
 const show = (rate: number | null) => (rate === null ? '-' : percent(rate));
 const ms = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)} ms`);

@@ -43,14 +43,15 @@ export function osaDistance(a: string, b: string): number {
 export class TypoIndex {
   /** Deletion (or word) → vocabulary words it comes from. */
   readonly #variants = new Map<string, string[]>();
-  readonly #frequency: ReadonlyMap<string, number>;
+  /** Each vocabulary word and how many agents use it. */
+  readonly vocabulary: ReadonlyMap<string, number>;
   /** Recent answers: requests reuse words, and a lookup costs dozens of probes. */
   readonly #memo = new Map<string, string | null>();
 
-  /** `frequency`: each vocabulary word and how many agents use it (ties prefer common words). */
-  constructor(frequency: ReadonlyMap<string, number>) {
-    this.#frequency = frequency;
-    for (const word of frequency.keys()) {
+  /** `vocabulary`: each word and how many agents use it (ties prefer common words). */
+  constructor(vocabulary: ReadonlyMap<string, number>) {
+    this.vocabulary = vocabulary;
+    for (const word of vocabulary.keys()) {
       if (word.length < MIN_LENGTH - 1 || !/^\p{L}+$/u.test(word)) continue;
       this.#add(word, word);
       for (const variant of deletions(word)) this.#add(variant, word);
@@ -64,12 +65,12 @@ export class TypoIndex {
   }
 
   has(word: string): boolean {
-    return this.#frequency.has(word);
+    return this.vocabulary.has(word);
   }
 
   /** The closest vocabulary word within the allowed distance, or undefined. */
   correct(word: string): string | undefined {
-    if (word.length < MIN_LENGTH || this.#frequency.has(word)) return undefined;
+    if (word.length < MIN_LENGTH || this.vocabulary.has(word)) return undefined;
     let answer = this.#memo.get(word);
     if (answer === undefined) {
       answer = /^\p{L}+$/u.test(word) ? (this.#closest(word) ?? null) : null;
@@ -89,7 +90,7 @@ export class TypoIndex {
     for (const probe of probes) {
       for (const candidate of this.#variants.get(probe) ?? []) {
         const distance = osaDistance(word, candidate);
-        const frequency = this.#frequency.get(candidate) ?? 0;
+        const frequency = this.vocabulary.get(candidate) ?? 0;
         if (
           distance < bestDistance ||
           (distance === bestDistance && (frequency > bestFrequency || (frequency === bestFrequency && candidate < best!)))

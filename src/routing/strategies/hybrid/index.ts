@@ -31,7 +31,7 @@ export const hybrid: ScoringStrategy = {
   description: 'Lexical and sentence-embedding evidence combined, with a no-match line scaled to each registry and model',
   usesEmbeddings: true,
   async prepare(registry: Registry, services: StrategyServices): Promise<PreparedStrategy> {
-    const ranker = new LexicalRanker(registry);
+    const ranker = LexicalRanker.prepare(registry, services.indexSnapshots);
     const vectors = await AgentVectors.build(registry, services);
     vectors.selfSimilarity(NOTHING_LEARNED, registry); // measured now, not on the first request
     return {

@@ -1,6 +1,7 @@
 import type { Agent } from '../../../registry/agent.ts';
 import { stem, terms, words } from '../../text/tokens.ts';
 import { TypoIndex } from '../../text/typo-index.ts';
+import { float64s, int32s, isRecord, listOffsets, strings } from './snapshot-data.ts';
 
 /**
  * The agent fields scored separately, with their BM25F weights (tuned on the dev sets):
@@ -73,26 +74,50 @@ export interface QueryTerm {
   readonly corrected: boolean;
 }
 
+/** Postings of one term in parallel typed arrays: the hot loop reads them without objects. */
+export interface PostingList {
+  /** Ascending. */
+  readonly agents: Int32Array;
+  readonly weights: Float64Array;
+  /** The field contributing most to each posting, as its index in FIELDS. */
+  readonly fields: Uint8Array;
+}
+
+/** A built index as JSON data: what a later process restores instead of building it again. */
+export interface AgentIndexSnapshot {
+  readonly terms: string[];
+  /** idf[i]: the idf of terms[i]. */
+  readonly idf: number[];
+  /** The postings of terms[i] are entries offsets[i]..offsets[i + 1] of agents, weights and fields. */
+  readonly offsets: number[];
+  readonly agents: number[];
+  readonly weights: number[];
+  readonly fields: number[];
+  readonly unseenIdf: number;
+  /** The typo vocabulary: words[i] is used by wordAgents[i] agents. */
+  readonly words: string[];
+  readonly wordAgents: number[];
+}
+
 /**
  * The lexical index of a registry (BM25F): term → postings over agents, inverse document
  * frequencies, and the vocabulary for typo correction. Built once per registry version.
  */
-/** Postings of one term in parallel typed arrays: the hot loop reads them without objects. */
-export interface PostingList {
-  readonly agents: Int32Array;
-  readonly weights: Float64Array;
-}
-
 export class AgentIndex {
-  readonly postings = new Map<string, PostingList>();
-  /** The same postings keyed by term and agent, for explaining a few agents. */
-  readonly #byAgent = new Map<string, Map<number, Posting>>();
-  readonly idf = new Map<string, number>();
+  readonly postings: ReadonlyMap<string, PostingList>;
+  readonly idf: ReadonlyMap<string, number>;
   /** The idf of a term no agent uses: words the registry has never seen. */
   readonly unseenIdf: number;
   readonly #typos: TypoIndex;
 
-  constructor(agents: readonly Agent[]) {
+  private constructor(postings: ReadonlyMap<string, PostingList>, idf: ReadonlyMap<string, number>, unseenIdf: number, typos: TypoIndex) {
+    this.postings = postings;
+    this.idf = idf;
+    this.unseenIdf = unseenIdf;
+    this.#typos = typos;
+  }
+
+  static build(agents: readonly Agent[]): AgentIndex {
     const n = agents.length;
     const texts = agents.map(fieldTexts);
     const fieldTerms = texts.map((byField) => {
@@ -133,26 +158,26 @@ export class AgentIndex {
       }
       return tf;
     });
-    const idf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
-    for (const [term, df] of bodyFrequency) this.idf.set(term, idf(df));
-    for (const [term, df] of documentFrequency) this.idf.set(term, idf(df));
-    this.unseenIdf = idf(0);
+    const idfOf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    const idf = new Map<string, number>();
+    for (const [term, df] of bodyFrequency) idf.set(term, idfOf(df));
+    for (const [term, df] of documentFrequency) idf.set(term, idfOf(df));
 
+    // Agents are visited in order, so every list comes out ascending.
+    const lists = new Map<string, { agents: number[]; weights: number[]; fields: number[] }>();
     frequencies.forEach((tf, agent) => {
       for (const [term, { value, field }] of tf) {
         const saturated = (value * (K1 + 1)) / (K1 + value);
-        const posting = { agent, weight: saturated * this.idf.get(term)!, field };
-        let byAgent = this.#byAgent.get(term);
-        if (byAgent === undefined) this.#byAgent.set(term, (byAgent = new Map()));
-        byAgent.set(agent, posting);
+        let list = lists.get(term);
+        if (list === undefined) lists.set(term, (list = { agents: [], weights: [], fields: [] }));
+        list.agents.push(agent);
+        list.weights.push(saturated * idf.get(term)!);
+        list.fields.push(FIELDS.indexOf(field));
       }
     });
-    for (const [term, byAgent] of this.#byAgent) {
-      const list = [...byAgent.values()];
-      this.postings.set(term, {
-        agents: Int32Array.from(list, (posting) => posting.agent),
-        weights: Float64Array.from(list, (posting) => posting.weight),
-      });
+    const postings = new Map<string, PostingList>();
+    for (const [term, list] of lists) {
+      postings.set(term, { agents: Int32Array.from(list.agents), weights: Float64Array.from(list.weights), fields: Uint8Array.from(list.fields) });
     }
 
     // Typos are corrected towards the routing fields' words only: a body's thousands of
@@ -166,11 +191,79 @@ export class AgentIndex {
       }
       for (const word of seen) vocabulary.set(word, (vocabulary.get(word) ?? 0) + 1);
     }
-    this.#typos = new TypoIndex(vocabulary);
+    return new AgentIndex(postings, idf, idfOf(0), new TypoIndex(vocabulary));
   }
 
+  snapshot(): AgentIndexSnapshot {
+    const snapshot: AgentIndexSnapshot = {
+      terms: [],
+      idf: [],
+      offsets: [0],
+      agents: [],
+      weights: [],
+      fields: [],
+      unseenIdf: this.unseenIdf,
+      words: [...this.#typos.vocabulary.keys()],
+      wordAgents: [...this.#typos.vocabulary.values()],
+    };
+    for (const [term, list] of this.postings) {
+      snapshot.terms.push(term);
+      snapshot.idf.push(this.idf.get(term)!);
+      for (let i = 0; i < list.agents.length; i++) {
+        snapshot.agents.push(list.agents[i]);
+        snapshot.weights.push(list.weights[i]);
+        snapshot.fields.push(list.fields[i]);
+      }
+      snapshot.offsets.push(snapshot.agents.length);
+    }
+    return snapshot;
+  }
+
+  /** The index a snapshot describes, or undefined when it is not a sound index over `agentCount` agents. */
+  static restore(snapshot: unknown, agentCount: number): AgentIndex | undefined {
+    if (!isRecord(snapshot) || typeof snapshot.unseenIdf !== 'number' || !Number.isFinite(snapshot.unseenIdf)) return undefined;
+    const termList = strings(snapshot.terms);
+    const idfs = float64s(snapshot.idf);
+    const agents = int32s(snapshot.agents, 0, agentCount - 1);
+    const weights = float64s(snapshot.weights);
+    const fields = int32s(snapshot.fields, 0, FIELDS.length - 1);
+    const wordList = strings(snapshot.words);
+    const wordAgents = int32s(snapshot.wordAgents, 1, agentCount);
+    if (!termList || !idfs || !agents || !weights || !fields || !wordList || !wordAgents) return undefined;
+    const offsets = listOffsets(snapshot.offsets, termList.length, agents.length);
+    if (!offsets || idfs.length !== termList.length || weights.length !== agents.length || fields.length !== agents.length) return undefined;
+    if (wordAgents.length !== wordList.length) return undefined;
+
+    const fieldIndexes = Uint8Array.from(fields);
+    const postings = new Map<string, PostingList>();
+    const idf = new Map<string, number>();
+    for (let i = 0; i < termList.length; i++) {
+      const start = offsets[i];
+      const end = offsets[i + 1];
+      for (let j = start + 1; j < end; j++) if (agents[j] <= agents[j - 1]) return undefined;
+      postings.set(termList[i], { agents: agents.subarray(start, end), weights: weights.subarray(start, end), fields: fieldIndexes.subarray(start, end) });
+      idf.set(termList[i], idfs[i]);
+    }
+    const vocabulary = new Map<string, number>();
+    wordList.forEach((word, i) => vocabulary.set(word, wordAgents[i]));
+    if (postings.size !== termList.length || vocabulary.size !== wordList.length) return undefined;
+    return new AgentIndex(postings, idf, snapshot.unseenIdf, new TypoIndex(vocabulary));
+  }
+
+  /** One agent's posting for a term, for explaining a few agents: a binary search of the ascending list. */
   postingOf(term: string, agent: number): Posting | undefined {
-    return this.#byAgent.get(term)?.get(agent);
+    const list = this.postings.get(term);
+    if (list === undefined) return undefined;
+    const { agents } = list;
+    let low = 0;
+    let high = agents.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (agents[middle] < agent) low = middle + 1;
+      else if (agents[middle] > agent) high = middle - 1;
+      else return { agent, weight: list.weights[middle], field: FIELDS[list.fields[middle]] };
+    }
+    return undefined;
   }
 
   /** The request's distinct terms; an unknown word is read as the closest vocabulary word, if one is close. */

@@ -1,5 +1,5 @@
 import type { Registry } from '../../../registry/agent.ts';
-import type { Candidate, PreparedStrategy, ScoringStrategy, StrategyInput } from '../../strategy.ts';
+import type { Candidate, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from '../../strategy.ts';
 import { CANDIDATES, contextScore, strength, withHistory } from '../shared.ts';
 import { lexicalReason, lexicalSource, LexicalRanker } from './ranker.ts';
 
@@ -7,8 +7,8 @@ export const lexical: ScoringStrategy = {
   name: 'lexical',
   description:
     'Field-weighted BM25F over names, triggers, descriptions, capabilities and definitions, nearest examples, typo tolerance and a calibrated no-match',
-  prepare(registry: Registry): PreparedStrategy {
-    const ranker = new LexicalRanker(registry);
+  prepare(registry: Registry, services: StrategyServices): PreparedStrategy {
+    const ranker = LexicalRanker.prepare(registry, services.indexSnapshots);
     return {
       rank(input: StrategyInput): Candidate[] {
         const candidates = ranker.rank(input.text, CANDIDATES, input.learned).map((match): Candidate => {

@@ -1,9 +1,11 @@
 import type { Registry } from '../../../registry/agent.ts';
 import { NOTHING_LEARNED, type LearnedSnapshot } from '../../learned-examples.ts';
-import { AgentIndex, type Field } from './agent-index.ts';
+import type { IndexSnapshots } from '../../strategy.ts';
+import { AgentIndex, type AgentIndexSnapshot, type Field } from './agent-index.ts';
 import { confidence, confidenceFeatures } from './confidence.ts';
-import { ExampleIndex } from './example-index.ts';
+import { ExampleIndex, type ExampleIndexSnapshot } from './example-index.ts';
 import { EvidenceCollector, type Evidence } from './evidence.ts';
+import { isRecord } from './snapshot-data.ts';
 
 /** One agent's lexical evidence with its calibrated confidence. */
 export interface LexicalMatch {
@@ -57,16 +59,57 @@ export function lexicalSource(match: LexicalMatch): string {
   return best[0];
 }
 
+/** What a LexicalRanker restores from: its two indexes as JSON data, and whose they are. */
+export interface LexicalSnapshot {
+  readonly registryVersion: string;
+  readonly agents: AgentIndexSnapshot;
+  readonly examples: ExampleIndexSnapshot;
+}
+
+/** The kind of index under which the lexical snapshot is kept (IndexSnapshots). */
+const SNAPSHOT_KIND = 'lexical';
+
 /** The lexical index of one registry version and its calibrated ranking; shared by `lexical` and `hybrid`. */
 export class LexicalRanker {
   readonly #registry: Registry;
+  readonly #agents: AgentIndex;
+  readonly #examples: ExampleIndex;
   readonly #collector: EvidenceCollector;
   #learned: { version: number; index: ExampleIndex } | undefined;
 
-  constructor(registry: Registry) {
+  private constructor(registry: Registry, agents: AgentIndex, examples: ExampleIndex) {
     this.#registry = registry;
-    const examples = registry.agents.map((agent) => agent.examples);
-    this.#collector = new EvidenceCollector(new AgentIndex(registry.agents), new ExampleIndex(examples), registry.agents.length);
+    this.#agents = agents;
+    this.#examples = examples;
+    this.#collector = new EvidenceCollector(agents, examples, registry.agents.length);
+  }
+
+  /**
+   * The ranker of a registry version: restored from its snapshot when `snapshots` has a
+   * sound one, otherwise built, and then its snapshot kept for the next process.
+   */
+  static prepare(registry: Registry, snapshots?: IndexSnapshots): LexicalRanker {
+    const restored = snapshots && LexicalRanker.#restore(registry, snapshots.read(SNAPSHOT_KIND, registry.version));
+    if (restored) return restored;
+    const ranker = new LexicalRanker(
+      registry,
+      AgentIndex.build(registry.agents),
+      ExampleIndex.build(registry.agents.map((agent) => agent.examples)),
+    );
+    snapshots?.write(SNAPSHOT_KIND, registry.version, ranker.#snapshot());
+    return ranker;
+  }
+
+  static #restore(registry: Registry, snapshot: unknown): LexicalRanker | undefined {
+    if (!isRecord(snapshot) || snapshot.registryVersion !== registry.version) return undefined;
+    const agentCount = registry.agents.length;
+    const agents = AgentIndex.restore(snapshot.agents, agentCount);
+    const examples = agents && ExampleIndex.restore(snapshot.examples, agentCount);
+    return examples && new LexicalRanker(registry, agents, examples);
+  }
+
+  #snapshot(): LexicalSnapshot {
+    return { registryVersion: this.#registry.version, agents: this.#agents.snapshot(), examples: this.#examples.snapshot() };
   }
 
   /** The learned utterances as an example index, built once per snapshot. */
@@ -79,7 +122,7 @@ export class LexicalRanker {
         const agent = byAgent.get(example.agent);
         if (agent !== undefined) utterances[agent].push(example.text);
       }
-      this.#learned = { version: snapshot.version, index: new ExampleIndex(utterances) };
+      this.#learned = { version: snapshot.version, index: ExampleIndex.build(utterances) };
     }
     return this.#learned.index;
   }
