@@ -61,9 +61,13 @@ ${REGISTRY}
       --json              print {"n","top1","top3","no_match":{"precision","recall"},"by_kind","misses"}
 `,
   bench: `usage: switchboard bench [options]
+       switchboard bench history [--db URL] [--count N] [--json] [--no-write]
        switchboard bench e2e --kafka BROKERS|--http [--rate R] [--duration S] [--strategy S] [-r P]…
                              [--no-history|--db URL] [--shadow-strategy S [--shadow-share X]] [--json] [--no-write]
 
+  history                 decision history writes/s through the background writer (batches of 500) into
+                          --db (default: a scratch SQLite file), then the spool's replay rate after a
+                          simulated outage of as many decisions (default N 50,000)
   e2e                     round trips over Kafka (or HTTP) to a \`serve\` process it starts: a paced run
                           at R requests/s (default 200) for S seconds (default 10), then 64 in flight;
                           p50/p95/p99 and answered/s. --no-history, --db and --shadow-* are the

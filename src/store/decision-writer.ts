@@ -46,6 +46,10 @@ export interface WriterMetrics {
 
 const READ_CHUNK_BYTES = 1 << 20;
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * Writes decisions in the background so that routing never waits for the database.
  *
@@ -153,6 +157,8 @@ export class DecisionWriter {
       const idle = await this.#step();
       if (this.#closing && (idle || this.#spooling)) break;
       if (idle) await this.#sleep(this.#flushIntervalMs);
+      // A synchronous store (node:sqlite) resolves at once: let requests and timers in between batches.
+      else await yieldToEventLoop();
     }
     // Closing: one more attempt at the database; whatever it does not take now stays on disk.
     if (this.#spooling) {
@@ -205,6 +211,7 @@ export class DecisionWriter {
       const { records, next } = this.#spool.read(offset, READ_CHUNK_BYTES);
       for (let start = 0; start < records.length; start += this.#batchSize) {
         if (!(await this.#write(records.slice(start, start + this.#batchSize)))) return false;
+        await yieldToEventLoop();
       }
       offset = next;
       this.#spoolQueue();

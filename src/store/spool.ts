@@ -32,11 +32,15 @@ export class Spool {
   /** Appends what fits under the disk limit, then syncs; returns how many records did not fit. */
   append(records: readonly DecisionRecord[]): number {
     let text = '';
+    // Counted as it grows: measuring the whole text per record made a large append quadratic.
+    let textBytes = 0;
     let kept = 0;
     for (const record of records) {
       const line = `${JSON.stringify(record)}\n`;
-      if (this.#size + Buffer.byteLength(text) + Buffer.byteLength(line) > this.#maxBytes) break;
+      const lineBytes = Buffer.byteLength(line);
+      if (this.#size + textBytes + lineBytes > this.#maxBytes) break;
       text += line;
+      textBytes += lineBytes;
       kept++;
     }
     if (kept > 0) {

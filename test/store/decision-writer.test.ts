@@ -134,4 +134,14 @@ describe('DecisionWriter', () => {
     assert.equal(writer.metrics().dropped_rows, 1);
     await store.close();
   });
+
+  test('a burst past the queue limit goes through the spool and is written whole', { timeout: 30_000 }, async () => {
+    const writer = new DecisionWriter({ store, spoolFile, maxQueue: 1_000, batchSize: 100, flushIntervalMs: 5 });
+    const records = make(20_000);
+    for (const record of records) writer.record(record);
+    assert.equal(await writer.settled(25_000), true);
+    await writer.close();
+    assert.equal(await countIn(records), 20_000);
+    assert.equal(writer.metrics().dropped_rows, 0);
+  });
 });

@@ -97,8 +97,43 @@ async function runBenchE2e(args: string[]): Promise<number> {
   return 0;
 }
 
+/** `bench history`: decision writes per second into a store, and spool replay after an outage. */
+async function runBenchHistory(args: string[]): Promise<number> {
+  const { values } = parseCommand(args, {
+    db: { type: 'string' },
+    count: { type: 'string' },
+    json: { type: 'boolean' },
+    'no-write': { type: 'boolean' },
+  });
+  const count = parseNumber(values.count, '--count') ?? 50_000;
+  if (!Number.isInteger(count) || count < 1) throw new SwitchboardError('USAGE', `--count expects a positive integer, got '${values.count}'`);
+  const { benchHistory, historyTable } = await import('../../bench/history-bench.ts');
+  const { openStore, storeLocation } = await import('../../store/open-store.ts');
+  // Without --db, a SQLite file of the run's own: the benchmark never fills the real embedded store.
+  const scratch = await mkdtemp(join(tmpdir(), 'switchboard-bench-history-'));
+  try {
+    const store = await openStore(storeLocation(values.db ?? join(scratch, 'decisions.db'), {}));
+    try {
+      await store.migrate();
+      const result = await benchHistory(store, join(scratch, 'spool.jsonl'), count);
+      if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else process.stdout.write(`${historyTable([result])}\n`);
+      if (!values['no-write']) {
+        const body = `## \`switchboard bench history${values.db ? ' --db URL' : ''} --count ${count}\`\n\nMachine: ${machineLine()}. Measured ${new Date().toISOString().slice(0, 10)} against ${store.backend === 'postgres' ? 'the local PostgreSQL server (127.0.0.1:5432)' : 'a SQLite file (node:sqlite, WAL)'}. Decisions are recorded as fast as a caller can and written by the background writer in batches of 500 (multi-row inserts, idempotent on decision_id); then as many again are recorded during a simulated outage (spooled to disk, fsync per batch) and replayed in order when it ends.\n\n${historyTable([result])}`;
+        await writeSection(join(ROOT, 'docs/benchmarks.md'), `history-${store.backend}`, body);
+      }
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return 0;
+}
+
 export async function runBench(args: string[]): Promise<number> {
   if (args[0] === 'e2e') return runBenchE2e(args.slice(1));
+  if (args[0] === 'history') return runBenchHistory(args.slice(1));
   const { values } = parseCommand(args, {
     ...REGISTRY_OPTION,
     strategy: { type: 'string', short: 's' },
