@@ -81,13 +81,16 @@ class FeedbackHandler {
   }
 
   #decision(record: BusRecord): void {
+    // Most decision events are the service's own, already recorded where they were made:
+    // skipped before the schema check, which would cost more than the decision did.
+    if (signedByService(record.value)) return;
     const parsed = parseEvent(record.value, ['AGENT_ROUTING_DECISION']);
     if (!parsed.ok) {
       this.#options.metrics.dropped('malformed_decision_event');
       this.#options.logger.warn({ offset: String(record.offset), reason: parsed.error.message }, 'malformed decision event: not recorded');
       return;
     }
-    if (parsed.event.service !== SERVICE_NAME) this.#history.record(parsed.event);
+    this.#history.record(parsed.event);
   }
 
   async #feedback(record: BusRecord, event: RoutingFeedbackEvent): Promise<void> {
@@ -114,5 +117,13 @@ class FeedbackHandler {
     }
     const reply = buildEvent('AGENT_ROUTING_FAILED', { correlationId, service: SERVICE_NAME }, failure.payload);
     await this.#bus.produce([eventRecord(reply, this.#options.topics)]);
+  }
+}
+
+function signedByService(value: string): boolean {
+  try {
+    return (JSON.parse(value) as { service?: unknown } | null)?.service === SERVICE_NAME;
+  } catch {
+    return false;
   }
 }

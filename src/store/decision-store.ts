@@ -1,3 +1,4 @@
+import type { DecisionRow } from '../experiments/report.ts';
 import type { RoutingContext, RoutingOptions } from '../contracts/routing.ts';
 import type { ComparisonRecord, DecisionRecord, OutcomeRecord } from './decision-record.ts';
 import type { AppliedMigration } from './migrations.ts';
@@ -85,15 +86,8 @@ export interface ServedRequest {
   agent: string;
 }
 
-export interface ExperimentDecision {
-  experiment: string;
-  variant: string;
-  selected_agent: string | null;
-  confidence_total: number | null;
-  latency_ms: number;
-  /** The latest outcome recorded for the request, null when none was. */
-  outcome_success: boolean | null;
-}
+/** An experiment's decision as its report reads it (src/experiments/report.ts). */
+export type ExperimentDecision = DecisionRow;
 
 export interface RecordedRequest {
   correlation_id: string;

@@ -15,6 +15,19 @@ const bool = (value: unknown): boolean => value === true || value === 1 || value
 const num = (value: unknown): number => Number(value);
 const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
+/**
+ * The outcomes recorded since a time (bound twice), each with an agent its request was routed
+ * to: an outcome counts for every agent that answered the request (usually one; a client's
+ * fallback after the service also answered adds another).
+ */
+const ROUTED_OUTCOMES = `select d.selected_agent as agent, o.success, o.recorded_at, o.id
+  from outcomes o
+  join (select distinct correlation_id, selected_agent from decisions
+        where selected_agent is not null
+          and correlation_id in (select correlation_id from outcomes where recorded_at >= ?)) d
+    on d.correlation_id = o.correlation_id
+  where o.recorded_at >= ?`;
+
 export async function readTrace(query: Query, correlationId: string): Promise<Trace | null> {
   if (!isUuid(correlationId)) return null;
   const id = correlationId.toLowerCase();
@@ -108,16 +121,10 @@ export async function readStats(query: Query, since: Date): Promise<Stats> {
        from decisions where decided_at >= ? and selected_agent is not null group by selected_agent`,
       [from],
     ),
-    // An outcome counts for each agent its request was routed to (usually one; a shadow run may add another).
     query(
-      `select d.selected_agent as agent, count(*) as outcomes, avg(case when o.success then 1.0 else 0.0 end) as success_rate
-       from outcomes o
-       join (select distinct correlation_id, selected_agent from decisions
-             where selected_agent is not null
-               and correlation_id in (select correlation_id from outcomes where recorded_at >= ?)) d
-         on d.correlation_id = o.correlation_id
-       where o.recorded_at >= ?
-       group by d.selected_agent`,
+      `select agent, count(*) as outcomes, avg(case when success then 1.0 else 0.0 end) as success_rate
+       from (${ROUTED_OUTCOMES}) routed
+       group by agent`,
       [from, from],
     ),
     query('select routing_path, count(*) as n from decisions where decided_at >= ? group by routing_path order by routing_path', [from]),
@@ -156,14 +163,8 @@ export async function readAgentOutcomes(query: Query, since: Date, perAgent: num
   const from = since.toISOString();
   const rows = await query(
     `select agent, sum(case when success then 1 else 0 end) as successes, count(*) as n from (
-       select d.selected_agent as agent, o.success,
-              row_number() over (partition by d.selected_agent order by o.recorded_at desc, o.id desc) as recency
-       from outcomes o
-       join (select distinct correlation_id, selected_agent from decisions
-             where selected_agent is not null
-               and correlation_id in (select correlation_id from outcomes where recorded_at >= ?)) d
-         on d.correlation_id = o.correlation_id
-       where o.recorded_at >= ?
+       select agent, success, row_number() over (partition by agent order by recorded_at desc, id desc) as recency
+       from (${ROUTED_OUTCOMES}) routed
      ) ranked
      where recency <= ?
      group by agent order by agent`,
