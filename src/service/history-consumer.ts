@@ -40,6 +40,8 @@ export class HistoryConsumer {
         topics: [options.topics.feedback, options.topics.decision],
         // Outcomes sent while no service ran still count.
         from: 'earliest',
+        // History can wait half a second; fetching record by record doubled the broker's work.
+        prefer: 'throughput',
         onError: (error, record) => {
           options.metrics.busError();
           options.logger.warn({ err: error, topic: record?.topic }, 'history consumer error (retried)');

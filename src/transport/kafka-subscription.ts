@@ -27,6 +27,9 @@ export interface KafkaConsumerConfig {
 type StringConsumer = Consumer<string, string, string, string>;
 type StringStream = MessagesStream<string, string, string, string>;
 
+/** A `throughput` member's fetch waits for this much (or maxWaitTime): tens of records per fetch. */
+const THROUGHPUT_MIN_BYTES = 64 * 1024;
+
 const RESTART_DELAY_MS = { first: 200, max: 2_000 };
 const SHUTDOWN_STEP_MS = 2_000;
 
@@ -82,7 +85,7 @@ export class KafkaSubscription implements Subscription {
       // Members learn of a rebalance from a heartbeat: this bounds how long a join or a leave takes.
       heartbeatInterval: 500,
       // minBytes 1: a fetch returns as soon as one record is there (4096 cost ~90 ms p50 here).
-      minBytes: 1,
+      minBytes: options.prefer === 'throughput' ? THROUGHPUT_MIN_BYTES : 1,
       maxWaitTime: 500,
     });
     this.#consumer.on('consumer:group:join', (payload) => this.#assign(payload));
