@@ -34,9 +34,10 @@ const WITHOUT_MODEL = new Set(['lexical', 'enhanced_fuzzy_matching']);
  * and its files are present: `hybrid` is the default whenever the model is there, `lexical` otherwise.
  */
 async function encoderFor(options: OpenOptions): Promise<Encoder | undefined> {
+  // An encoder already loaded (a reload) is kept whatever the strategies: the service chose it at start.
+  if (typeof options.model === 'object') return options.model;
   const wanted = [options.defaultStrategy, ...(options.prepare ?? [])];
   if (options.model === false || wanted.every((name) => name !== undefined && WITHOUT_MODEL.has(name))) return undefined;
-  if (typeof options.model === 'object') return options.model;
   const { DEFAULT_MODEL, isModelFetched, loadEncoder } = await import('./embedding/encoder.ts');
   const { MODEL_NAMES, fetchCommand } = await import('./embedding/models.ts');
   const model = options.model ?? DEFAULT_MODEL;

@@ -1,7 +1,9 @@
 import type { RoutingDecisionEvent } from '../contracts/events.ts';
 import { toDecisionRecord } from '../store/decision-record.ts';
 import { DecisionLog } from '../store/decision-log.ts';
-import { dataDir, storeLocation } from '../store/open-store.ts';
+import path from 'node:path';
+import { cacheDirectory } from '../registry/parse-cache.ts';
+import { storeLocation } from '../store/open-store.ts';
 import type { DecisionReporter } from './decision-report.ts';
 
 /**
@@ -14,7 +16,10 @@ export class StoreDecisionReporter implements DecisionReporter, AsyncDisposable 
 
   /** `db`: as `--db` (a postgres:// URL or a SQLite file); unset: DATABASE_URL, else the embedded store. */
   static async open(db: string | undefined): Promise<StoreDecisionReporter> {
-    return new StoreDecisionReporter(await DecisionLog.open({ location: storeLocation(db), spoolDir: dataDir() }));
+    // A one-shot command runs anywhere (the hook: in the user's project): its spool goes to the
+    // user's cache unless a data folder is set, and is found there by the next run.
+    const spoolDir = process.env.SWITCHBOARD_DATA_DIR || path.join(cacheDirectory(), 'spool');
+    return new StoreDecisionReporter(await DecisionLog.open({ location: storeLocation(db), spoolDir }));
   }
 
   private constructor(log: DecisionLog) {

@@ -22,9 +22,14 @@ export const NOTHING_LEARNED: LearnedSnapshot = Object.freeze({ version: 0, exam
 
 export class LearnedExamples {
   #snapshot: LearnedSnapshot = NOTHING_LEARNED;
+  readonly #examples: LearnedExample[] = [];
   readonly #seen = new Set<string>();
 
+  /** Made when first asked for after a change: adding many examples copies them once, not once each. */
   get snapshot(): LearnedSnapshot {
+    if (this.#snapshot.version !== this.#examples.length) {
+      this.#snapshot = Object.freeze({ version: this.#examples.length, examples: Object.freeze([...this.#examples]) });
+    }
     return this.#snapshot;
   }
 
@@ -33,10 +38,7 @@ export class LearnedExamples {
     const key = `${example.agent}\u0000${example.text}`;
     if (this.#seen.has(key)) return false;
     this.#seen.add(key);
-    this.#snapshot = Object.freeze({
-      version: this.#snapshot.version + 1,
-      examples: Object.freeze([...this.#snapshot.examples, Object.freeze(example)]),
-    });
+    this.#examples.push(Object.freeze(example));
     return true;
   }
 }

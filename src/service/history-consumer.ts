@@ -97,7 +97,9 @@ class FeedbackHandler {
 
   async #feedback(record: BusRecord, event: RoutingFeedbackEvent): Promise<void> {
     try {
-      await this.#history.recordOutcome({ ...event.payload, source: event.payload.source ?? event.service, recorded_at: event.timestamp });
+      // Stored in one form (UTC, milliseconds) whatever offset the sender wrote: windows and ordering compare it as text.
+      const recordedAt = new Date(event.timestamp).toISOString();
+      await this.#history.recordOutcome({ ...event.payload, source: event.payload.source ?? event.service, recorded_at: recordedAt });
       this.#options.metrics.feedback('recorded', 'bus');
     } catch (error) {
       // The database is away: reject, and the bus delivers this record again later.

@@ -75,7 +75,7 @@ export class DecisionHistory {
     this.#log.record(toDecisionRecord(event));
   }
 
-  /** A shadow comparison, written at once (comparisons are few: a share of the traffic). */
+  /** A shadow comparison, written at once: the shadow runner sends them one at a time, within its CPU budget. */
   async recordComparison(comparison: ComparisonRecord): Promise<void> {
     await this.#log.ensureSchema();
     await this.#log.store.writeComparison(comparison);
@@ -155,7 +155,8 @@ export class DecisionHistory {
       this.#historyVersion = snapshot.version;
     }
     while (true) {
-      const served = await store.servedRequests({ afterId: this.#learnedUpTo, limit: LEARN_PAGE });
+      // The same window as the scores: what users said long ago is not taught again at every start.
+      const served = await store.servedRequests({ afterId: this.#learnedUpTo, since, limit: LEARN_PAGE });
       for (const { request, agent } of served) await this.#learn(current, request, agent);
       if (served.length > 0) this.#learnedUpTo = served.at(-1)!.outcome_id;
       if (served.length < LEARN_PAGE) break;

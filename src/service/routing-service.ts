@@ -59,6 +59,8 @@ export class RoutingService implements MetricsSource {
   readonly #started = performance.now();
   readonly #knownStrategies: ReadonlySet<string>;
   readonly #experiments: readonly Experiment[];
+  /** Strategies besides the default that variants or a shadow route with: every router has them ready. */
+  readonly #prepared: readonly string[];
   #inFlight = 0;
   #draining = false;
 
@@ -78,12 +80,17 @@ export class RoutingService implements MetricsSource {
         logger.warn(message);
       },
     });
-    return new RoutingService(opened, logger, note, options.experiments);
+    return new RoutingService(opened, logger, { note, experiments: options.experiments, prepared: prepare });
   }
 
-  constructor(opened: OpenedRouter, logger: Logger, note?: string, experiments: readonly Experiment[] = []) {
+  constructor(
+    opened: OpenedRouter,
+    logger: Logger,
+    { note, experiments = [], prepared = [] }: { note?: string; experiments?: readonly Experiment[]; prepared?: readonly string[] } = {},
+  ) {
     this.#encoder = opened.encoder;
     this.#experiments = experiments;
+    this.#prepared = prepared;
     this.#router = opened.router;
     this.#logger = logger;
     this.#knownStrategies = new Set(opened.router.strategyNames);
@@ -134,7 +141,7 @@ export class RoutingService implements MetricsSource {
    * the old one.
    */
   async replaceRegistry(registry: Registry): Promise<void> {
-    const { router } = await indexRegistry(registry, { defaultStrategy: this.strategy.default, model: this.#encoder ?? false });
+    const { router } = await indexRegistry(registry, { defaultStrategy: this.strategy.default, prepare: this.#prepared, model: this.#encoder ?? false });
     const previous = this.#router;
     router.inheritOutcomes(previous);
     const { hits, misses } = previous.cacheStats();

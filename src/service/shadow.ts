@@ -75,9 +75,10 @@ export class ShadowRunner {
     this.#pumping ??= this.#pump().finally(() => (this.#pumping = undefined));
   }
 
-  /** Waits for the comparisons queued so far (shutdown). */
+  /** Shutdown: drops the comparisons still waiting (counted as skipped) and waits for the one in progress. */
   async flush(): Promise<void> {
-    while (this.#pumping !== undefined) await this.#pumping;
+    for (const _ of this.#waiting.splice(0)) this.#options.metrics.shadowed('skipped');
+    await this.#pumping;
   }
 
   async #pump(): Promise<void> {
@@ -89,9 +90,7 @@ export class ShadowRunner {
         this.#options.metrics.shadowed('skipped');
         continue;
       }
-      const started = performance.now();
-      await this.#compare(job.input, job.primary, job.correlationId);
-      this.#spentMs += performance.now() - started;
+      this.#spentMs += await this.#compare(job.input, job.primary, job.correlationId);
     }
   }
 
@@ -104,13 +103,15 @@ export class ShadowRunner {
     return this.#spentMs < CPU_BUDGET * BUDGET_WINDOW_MS;
   }
 
-  async #compare(input: unknown, primary: Decision & { ok: true }, correlationId: string): Promise<void> {
+  /** Routes the request again and records the pair; returns the time routing took (the CPU the budget counts, not the write). */
+  async #compare(input: unknown, primary: Decision & { ok: true }, correlationId: string): Promise<number> {
     const { strategy, metrics, logger } = this.#options;
     const request = input as { options?: RoutingOptions };
     const started = performance.now();
+    let timeB = 0;
     try {
       const shadow = await this.#options.router().route({ ...(input as object), options: { ...request.options, routing_strategy: strategy } } as Parameters<Router['route']>[0]);
-      const timeB = performance.now() - started;
+      timeB = performance.now() - started;
       const [a, b] = [primary.result, shadow];
       const match = a.selected_agent === b.selected_agent;
       metrics.shadowed(match ? 'match' : 'differ');
@@ -130,5 +131,6 @@ export class ShadowRunner {
       metrics.shadowed('failed');
       logger.warn({ err: error, correlation_id: correlationId, strategy }, 'shadow comparison failed');
     }
+    return timeB || performance.now() - started;
   }
 }

@@ -4,6 +4,7 @@ import type { DecisionStore } from './decision-store.ts';
 import { DecisionWriter, type WriterLogger, type WriterMetrics } from './decision-writer.ts';
 import { openStore, type StoreLocation } from './open-store.ts';
 import { claimSpoolSlot, type SpoolSlot } from './spool-slot.ts';
+import { StoreUnavailableError } from './store-errors.ts';
 
 export interface DecisionLogOptions {
   readonly location: StoreLocation;
@@ -28,7 +29,15 @@ export class DecisionLog {
   #schema: Promise<void> | undefined;
 
   static async open(options: DecisionLogOptions): Promise<DecisionLog> {
-    const log = new DecisionLog(await openStore(options.location), claimSpoolSlot(options.spoolDir), options.logger);
+    const store = await openStore(options.location);
+    let slot: SpoolSlot;
+    try {
+      slot = claimSpoolSlot(options.spoolDir);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    const log = new DecisionLog(store, slot, options.logger);
     try {
       await log.ensureSchema();
     } catch (error) {
@@ -41,7 +50,15 @@ export class DecisionLog {
     this.store = store;
     this.#slot = slot;
     this.#writer = new DecisionWriter({
-      store: { writeDecisions: async (batch) => (await this.ensureSchema(), this.store.writeDecisions(batch)) },
+      store: {
+        writeDecisions: async (batch) => {
+          // A schema that cannot be made ready now says nothing about the rows: keep them (spool), do not reject them.
+          await this.ensureSchema().catch((error: unknown) => {
+            throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(this.store.location, error);
+          });
+          return this.store.writeDecisions(batch);
+        },
+      },
       spoolFile: slot.file,
       logger,
     });
@@ -61,7 +78,9 @@ export class DecisionLog {
     checkOutcome(outcome);
     await this.ensureSchema();
     if (await this.store.writeOutcome(outcome)) return;
-    if ((await this.#writer.settled(OUTCOME_SETTLE_MS)) && (await this.store.writeOutcome(outcome))) return;
+    // Its decision may still be on its way: wait for what was recorded before now, then look again.
+    await this.#writer.settled(OUTCOME_SETTLE_MS);
+    if (await this.store.writeOutcome(outcome)) return;
     throw new SwitchboardError('UNKNOWN_CORRELATION_ID', `no decision has correlation id ${outcome.correlation_id}`);
   }
 
@@ -69,9 +88,14 @@ export class DecisionLog {
     return this.#writer.metrics();
   }
 
-  /** Applies pending migrations once (again after a failure). */
+  /**
+   * Applies pending migrations once (again after a failure); a schema already current is only
+   * read, so that a role allowed to write rows but not to create tables can record.
+   */
   ensureSchema(): Promise<void> {
-    this.#schema ??= this.store.migrate().then(
+    this.#schema ??= this.store.status().then(async (status) => {
+      if (status.pending.length > 0) await this.store.migrate();
+    }).then(
       () => undefined,
       (error: unknown) => {
         this.#schema = undefined;

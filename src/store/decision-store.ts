@@ -32,8 +32,8 @@ export interface DecisionStore {
   stats(query: { since: Date }): Promise<Stats>;
   /** Success and failure counts per agent: each agent's `perAgent` most recent outcomes since `since`. */
   agentOutcomes(query: { since: Date; perAgent: number }): Promise<AgentOutcomes[]>;
-  /** Requests whose outcome was a success, after outcome id `afterId`, oldest first: labelled examples. */
-  servedRequests(query: { afterId: number; limit: number }): Promise<ServedRequest[]>;
+  /** Requests whose outcome was a success, recorded since `since` and after outcome id `afterId`, oldest first: labelled examples. */
+  servedRequests(query: { afterId: number; since: Date; limit: number }): Promise<ServedRequest[]>;
   /** Decisions (not failures) made in an experiment since `since`, each with its latest outcome: the experiment report's input. */
   experimentDecisions(query: { since: Date; experiment: string }): Promise<ExperimentDecision[]>;
   /**

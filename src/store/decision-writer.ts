@@ -75,8 +75,12 @@ export class DecisionWriter {
   #retryAt = 0;
   #backoffMs: number;
   #closing = false;
-  /** Batches out to the database: the queue can be empty while they are still unwritten. */
-  #writing = 0;
+  /**
+   * Decisions recorded, and decisions done with (written, rejected or dropped). Both count in
+   * recording order, which the queue and the spool keep, so `finished >= n` means the first n are done.
+   */
+  #recorded = 0;
+  #finished = 0;
   #wake: (() => void) | undefined;
   readonly #loop: Promise<void>;
   readonly #metrics = {
@@ -96,6 +100,8 @@ export class DecisionWriter {
     this.#backoffMs = this.#retryBaseMs;
     this.#logger = options.logger;
     this.#spooling = this.#spool.bytes > 0;
+    // A spool left by a crashed process is replayed first: those rows are done before any of ours.
+    this.#finished = -this.#spool.countRecords();
     this.#loop = this.#run();
   }
 
@@ -105,6 +111,7 @@ export class DecisionWriter {
       this.#drop(1, 'decision recorded after the writer closed');
       return;
     }
+    this.#recorded++;
     this.#queue.push(decision);
     if (this.#queue.length >= this.#hardLimit) {
       // The loop is stuck on a slow write: bound memory by moving the queue to disk right here.
@@ -132,8 +139,10 @@ export class DecisionWriter {
    * see a decision just made, such as an outcome about it.
    */
   async settled(timeoutMs: number): Promise<boolean> {
+    // Only what is recorded up to now: under steady traffic the queue is never empty.
+    const target = this.#recorded;
     const deadline = Date.now() + timeoutMs;
-    while (this.#queue.length > 0 || this.#writing > 0 || this.#spooling) {
+    while (this.#finished < target) {
       if (Date.now() >= deadline) return false;
       this.#wake?.();
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -223,7 +232,6 @@ export class DecisionWriter {
   /** false when the database is unavailable; other failures are the rows' fault and are isolated. */
   async #write(batch: DecisionRecord[]): Promise<boolean> {
     const started = performance.now();
-    this.#writing++;
     try {
       await this.#store.writeDecisions(batch);
       this.#written(batch.length, performance.now() - started);
@@ -235,8 +243,6 @@ export class DecisionWriter {
         return false;
       }
       return this.#writeOneByOne(batch, error);
-    } finally {
-      this.#writing--;
     }
   }
 
@@ -244,6 +250,7 @@ export class DecisionWriter {
   async #writeOneByOne(batch: DecisionRecord[], batchError: unknown): Promise<boolean> {
     if (batch.length === 1) {
       this.#metrics.rejected_rows++;
+      this.#finished++;
       this.#logger?.error({ err: batchError, decision_id: batch[0].decision_id }, 'decision rejected by the store');
       return true;
     }
@@ -254,6 +261,7 @@ export class DecisionWriter {
   }
 
   #written(rows: number, ms: number): void {
+    this.#finished += rows;
     const latency = this.#metrics.batch_latency_ms;
     this.#metrics.rows_written += rows;
     this.#metrics.batches_written++;
@@ -271,6 +279,7 @@ export class DecisionWriter {
 
   #drop(count: number, message: string): void {
     this.#metrics.dropped_rows += count;
+    this.#finished += count;
     this.#logger?.error({ dropped: count, dropped_total: this.#metrics.dropped_rows }, message);
   }
 

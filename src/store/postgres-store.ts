@@ -139,8 +139,8 @@ export class PostgresStore implements DecisionStore {
     return readAgentOutcomes(this.#rows, since, perAgent);
   }
 
-  async servedRequests({ afterId, limit }: { afterId: number; limit: number }): Promise<ServedRequest[]> {
-    return readServedRequests(this.#rows, afterId, limit);
+  async servedRequests({ afterId, since, limit }: { afterId: number; since: Date; limit: number }): Promise<ServedRequest[]> {
+    return readServedRequests(this.#rows, afterId, since, limit);
   }
 
   async experimentDecisions({ since, experiment }: { since: Date; experiment: string }): Promise<ExperimentDecision[]> {

@@ -31,9 +31,11 @@ const ROUTED_OUTCOMES = `select d.selected_agent as agent, o.success, o.recorded
 export async function readTrace(query: Query, correlationId: string): Promise<Trace | null> {
   if (!isUuid(correlationId)) return null;
   const id = correlationId.toLowerCase();
-  const [requests, decisions, outcomes, comparisons] = await Promise.all([
+  // Decisions first: a request row commits with (or before) its decisions, so once a decision
+  // is seen its request is too. Read side by side, a trace could catch one without the other.
+  const decisions = await query('select * from decisions where correlation_id = ? order by decided_at, decision_id', [id]);
+  const [requests, outcomes, comparisons] = await Promise.all([
     query('select * from routing_requests where correlation_id = ?', [id]),
-    query('select * from decisions where correlation_id = ? order by decided_at, decision_id', [id]),
     query('select * from outcomes where correlation_id = ? order by recorded_at, id', [id]),
     query('select * from comparisons where correlation_id = ? order by compared_at, id', [id]),
   ]);
@@ -174,16 +176,16 @@ export async function readAgentOutcomes(query: Query, since: Date, perAgent: num
 }
 
 /** Successful outcomes with an id above `afterId`, oldest first, with the request and the agent that served it. */
-export async function readServedRequests(query: Query, afterId: number, limit: number): Promise<ServedRequest[]> {
+export async function readServedRequests(query: Query, afterId: number, since: Date, limit: number): Promise<ServedRequest[]> {
   const rows = await query(
     `select o.id as outcome_id, r.request, d.selected_agent as agent
      from outcomes o
      join routing_requests r on r.correlation_id = o.correlation_id
      join decisions d on d.correlation_id = o.correlation_id and d.selected_agent is not null
-     where o.success and o.id > ?
+     where o.success and o.id > ? and o.recorded_at >= ?
      order by o.id, d.decided_at
      limit ?`,
-    [afterId, limit],
+    [afterId, since.toISOString(), limit],
   );
   return rows.map((row) => ({ outcome_id: num(row.outcome_id), request: String(row.request), agent: String(row.agent) }));
 }

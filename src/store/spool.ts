@@ -64,6 +64,18 @@ export class Spool {
     return { records, next: offset + end };
   }
 
+  /** How many records the file holds (one per line): what a new writer has yet to replay. */
+  countRecords(): number {
+    const chunk = Buffer.alloc(Math.min(this.#size, 1 << 20));
+    let count = 0;
+    for (let offset = 0; offset < this.#size; ) {
+      const length = readSync(this.#fd, chunk, 0, Math.min(chunk.length, this.#size - offset), offset);
+      for (let i = 0; i < length; i++) if (chunk[i] === 0x0a) count++;
+      offset += length;
+    }
+    return count;
+  }
+
   /** Called once every record is in the database. */
   clear(): void {
     ftruncateSync(this.#fd, 0);

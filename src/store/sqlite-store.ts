@@ -100,8 +100,8 @@ export class SqliteStore implements DecisionStore {
     return readAgentOutcomes(async (sql, params) => this.#prepare(sql).all(...params) as Record<string, unknown>[], since, perAgent);
   }
 
-  async servedRequests({ afterId, limit }: { afterId: number; limit: number }): Promise<ServedRequest[]> {
-    return readServedRequests(async (sql, params) => this.#prepare(sql).all(...params) as Record<string, unknown>[], afterId, limit);
+  async servedRequests({ afterId, since, limit }: { afterId: number; since: Date; limit: number }): Promise<ServedRequest[]> {
+    return readServedRequests(async (sql, params) => this.#prepare(sql).all(...params) as Record<string, unknown>[], afterId, since, limit);
   }
 
   async experimentDecisions({ since, experiment }: { since: Date; experiment: string }): Promise<ExperimentDecision[]> {

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_MODEL } from '../../src/embedding/encoder.ts';
 import { loadRegistry } from '../../src/registry/load.ts';
+import { skipUnlessFetched } from '../embedding/model-gate.ts';
 import { historySnapshot } from '../../src/routing/history.ts';
 import { buildHttpServer } from '../../src/service/http-server.ts';
 import { RegistryReloader } from '../../src/service/registry-reloader.ts';
@@ -193,5 +195,18 @@ describe('RoutingService.replaceRegistry', () => {
     assert.equal(after.agent_name, 'alpha');
     assert.equal(after.confidence.historical_score, 0.9);
     assert.equal(service.cacheStats().misses, misses + 2, 'counts of the replaced router are kept');
+  });
+
+  test('a lexical service keeps the model and the strategies its shadow or variants use across a reload', { skip: skipUnlessFetched(DEFAULT_MODEL) }, async (t) => {
+    const dir = await registryDir(t);
+    const service = await RoutingService.open([dir], { logger: silent, strategy: 'lexical', alsoServes: ['hybrid'] });
+    t.after(() => service.close());
+    const hybrid = { user_request: 'deploy to kubernetes', options: { routing_strategy: 'hybrid' } };
+    const before = await service.router.route(hybrid);
+    await writeFile(path.join(dir, 'team.yaml'), GAMMA_AND_DELTA);
+    await service.replaceRegistry(await loadRegistry([dir]));
+    const after = await service.router.route(hybrid);
+    assert.equal(after.routing_metadata.routing_strategy, 'hybrid');
+    assert.equal(after.selected_agent, before.selected_agent);
   });
 });

@@ -144,4 +144,19 @@ describe('DecisionWriter', () => {
     assert.equal(await countIn(records), 20_000);
     assert.equal(writer.metrics().dropped_rows, 0);
   });
+
+  test('settled waits for what was recorded before the call, not for a queue that steady traffic never empties', async () => {
+    const writer = new DecisionWriter({ store, spoolFile, batchSize: 50, flushIntervalMs: 5 });
+    const first = make(200);
+    for (const record of first) writer.record(record);
+    // Traffic keeps coming while we wait.
+    const traffic = setInterval(() => writer.record(decision()), 1);
+    try {
+      assert.equal(await writer.settled(5_000), true);
+      assert.equal(await countIn(first), 200);
+    } finally {
+      clearInterval(traffic);
+      await writer.close();
+    }
+  });
 });

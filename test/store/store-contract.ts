@@ -194,7 +194,8 @@ export function storeContract(name: string, open: () => Promise<DecisionStore>, 
     });
 
     test('servedRequests pages through successful outcomes with their request and agent', async () => {
-      const start = (await store.servedRequests({ afterId: 0, limit: 100_000 })).at(-1)?.outcome_id ?? 0;
+      const since = new Date(0);
+      const start = (await store.servedRequests({ afterId: 0, since, limit: 100_000 })).at(-1)?.outcome_id ?? 0;
       const served = decision({ request: 'rotate the signing keys', selected_agent: 'key-manager' });
       const failed = decision({ request: 'something that went wrong', selected_agent: 'key-manager' });
       const unmatched = noMatch({ request: 'nobody fits this' });
@@ -202,9 +203,11 @@ export function storeContract(name: string, open: () => Promise<DecisionStore>, 
       await store.writeOutcome({ correlation_id: served.correlation_id, success: true });
       await store.writeOutcome({ correlation_id: failed.correlation_id, success: false });
       await store.writeOutcome({ correlation_id: unmatched.correlation_id, success: true });
-      const rows = await store.servedRequests({ afterId: start, limit: 10 });
+      const rows = await store.servedRequests({ afterId: start, since, limit: 10 });
       assert.deepEqual(rows.map(({ request, agent }) => ({ request, agent })), [{ request: 'rotate the signing keys', agent: 'key-manager' }]);
-      assert.deepEqual(await store.servedRequests({ afterId: rows[0].outcome_id, limit: 10 }), []);
+      assert.deepEqual(await store.servedRequests({ afterId: rows[0].outcome_id, since, limit: 10 }), []);
+      // Outside the window: nothing, however new the id.
+      assert.deepEqual(await store.servedRequests({ afterId: start, since: new Date(Date.now() + 60_000), limit: 10 }), []);
     });
 
     test('experimentDecisions lists one experiment\'s decisions with each request\'s latest outcome', async () => {

@@ -27,33 +27,53 @@ const SERVICE_VARIABLE = 'SWITCHBOARD_URL';
  */
 export async function runHook(args: string[]): Promise<number> {
   try {
-    const output = await hook(args);
+    const { output, local } = await hook(args);
     if (output !== undefined) await write(output);
+    await recordWithin(local, RECORD_BUDGET_MS);
   } catch (error) {
     process.stderr.write(`switchboard hook: ${error instanceof Error ? error.message : String(error)}\n`);
   }
   return 0;
 }
 
-async function hook(args: string[]): Promise<string | undefined> {
+/** How long the hook may spend recording a local answer, after it has printed it. */
+const RECORD_BUDGET_MS = 1_000;
+
+/**
+ * Records a local answer (only with DATABASE_URL set) once the prompt has its context. A
+ * database that does not answer in time is given up on, and the process exits at once rather
+ * than wait out connect timeouts: the prompt must never wait for the history.
+ */
+async function recordWithin(local: LocalDecisions, budgetMs: number): Promise<void> {
+  const timedOut = Symbol('timed out');
+  const outcome = await Promise.race([
+    local.record(undefined),
+    new Promise<typeof timedOut>((resolve) => setTimeout(resolve, budgetMs, timedOut).unref()),
+  ]);
+  if (outcome === timedOut) {
+    process.stderr.write(`switchboard hook: the decision store did not answer within ${budgetMs} ms; this answer is not recorded\n`);
+    process.exit(0);
+  }
+}
+
+async function hook(args: string[]): Promise<{ output: string | undefined; local: LocalDecisions }> {
   const { values, positionals } = parseCommand(args, { ...REGISTRY_OPTION, service: { type: 'string' }, timeout: { type: 'string' } });
   if (positionals.join(' ') !== 'claude') throw new SwitchboardError('USAGE', `usage: switchboard hook claude (got '${positionals.join(' ')}')`);
   const timeoutMs = parseTimeout(values.timeout ?? process.env[TIMEOUT_VARIABLE], DEFAULT_TIMEOUT_MS);
   const serviceUrl = values.service ?? process.env[SERVICE_VARIABLE];
   const input = readInput(await text(process.stdin));
-  if (input.hook_event_name !== undefined && input.hook_event_name !== 'UserPromptSubmit') return undefined;
-  if (input.prompt.trim() === '') return undefined;
+  const local = new LocalDecisions();
+  if (input.hook_event_name !== undefined && input.hook_event_name !== 'UserPromptSubmit') return { output: undefined, local };
+  if (input.prompt.trim() === '') return { output: undefined, local };
   const registry = registryFor(values.registry, input.cwd ?? process.cwd());
   // Lexical: the embedding model would add 0.3-0.6 s to every prompt that falls back.
   const openLocal = async () => (await openRouter(registry, { defaultStrategy: 'lexical', cache: false, parseCache: true })).router;
-  const local = new LocalDecisions();
   const facade = new RoutingFacade({ remote: serviceUrl ? new RoutingHttpClient(serviceUrl) : undefined, local: openLocal, decisions: local, service: 'switchboard-hook' });
   const routed = await facade.route(input.prompt.slice(0, MAX_REQUEST_CHARS), { timeoutMs });
-  // Only with DATABASE_URL set: the project folder the hook runs in is not the place for a store.
-  await local.record(undefined);
   if (routed.service_error !== undefined) process.stderr.write(`switchboard hook: ${routed.service_error.message}; routed locally\n`);
   const context = additionalContext(routed.result, routed.routing_path);
-  return context === undefined ? undefined : hookOutput(context);
+  // Recorded by the caller after the output is out, only with DATABASE_URL set: the project folder the hook runs in is not the place for a store.
+  return { output: context === undefined ? undefined : hookOutput(context), local };
 }
 
 function readInput(raw: string): HookInput {

@@ -47,6 +47,7 @@ export async function runServe(args: string[]): Promise<number> {
     'admin-token': { type: 'string' },
   });
   if (positionals.length > 0) throw new SwitchboardError('USAGE', `serve takes no arguments, got '${positionals.join(' ')}'`);
+  if (values['no-history'] && values.db !== undefined) throw new SwitchboardError('USAGE', '--db and --no-history contradict each other: record nowhere, or in --db');
   const httpPort = parsePort(values['http-port']);
   // Listening from the start: a signal during startup stops the service once it is up.
   const signalled = Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
