@@ -1,9 +1,10 @@
-import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /** A spool file this process alone writes, held until `release`. */
 export interface SpoolSlot {
   readonly file: string;
+  /** Gives the slot up; an empty spool file is removed with it. */
   release(): void;
 }
 
@@ -49,7 +50,8 @@ export function claimSpoolSlot(dir: string): SpoolSlot {
         const fd = openSync(lock, 'wx');
         writeSync(fd, String(process.pid));
         closeSync(fd);
-        return { file: path.join(dir, `spool-${slot}.jsonl`), release: () => releaseLock(lock) };
+        const file = path.join(dir, `spool-${slot}.jsonl`);
+        return { file, release: () => (removeIfEmpty(file), releaseLock(lock)) };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
@@ -64,6 +66,15 @@ export function claimSpoolSlot(dir: string): SpoolSlot {
     }
   }
   throw new Error(`no free spool slot in ${dir}: ${MAX_SLOTS} live writers hold them`);
+}
+
+/** An empty spool is not worth leaving behind: the next claimant makes a new one. */
+function removeIfEmpty(file: string): void {
+  try {
+    if (statSync(file).size === 0) unlinkSync(file);
+  } catch {
+    // never made, or gone
+  }
 }
 
 function releaseLock(lock: string): void {

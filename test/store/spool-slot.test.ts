@@ -15,7 +15,10 @@ test('each claim gets its own slot until released; a released slot is claimed ag
   const second = claimSpoolSlot(dir);
   assert.equal(path.basename(first.file), 'spool-0.jsonl');
   assert.equal(path.basename(second.file), 'spool-1.jsonl');
+  writeFileSync(second.file, '{"kept": true}\n');
   first.release();
+  second.release();
+  assert.equal(existsSync(second.file), true, 'a spool with decisions stays for the next claimant');
   assert.equal(claimSpoolSlot(dir).file, first.file);
 });
 
