@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { FeedbackPayload } from '../contracts/events.ts';
+import { isUuid } from '../store/decision-record.ts';
 import { SwitchboardError, type ErrorCode } from '../errors.ts';
 import type { FeedbackResult } from './metrics.ts';
 import { healthReport, type BusStatus } from './health.ts';
@@ -28,12 +29,10 @@ export interface HttpServerOptions {
 /** A caller may name its request (to send feedback on it later); the answer always says which id it got. */
 export const CORRELATION_HEADER = 'x-correlation-id';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function correlationIdOf(request: FastifyRequest): string {
   const given = request.headers[CORRELATION_HEADER];
   if (given === undefined) return randomUUID();
-  if (typeof given === 'string' && UUID.test(given)) return given.toLowerCase();
+  if (typeof given === 'string' && isUuid(given)) return given.toLowerCase();
   throw new SwitchboardError('INVALID_REQUEST', `${CORRELATION_HEADER} must be one UUID, got '${String(given).slice(0, 100)}'`);
 }
 
