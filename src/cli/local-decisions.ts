@@ -2,7 +2,7 @@ import type { DecisionReporter } from '../client/decision-report.ts';
 import type { RoutingDecisionEvent } from '../contracts/events.ts';
 
 /**
- * A one-shot command's local decisions (`request`, `hook`), held until it has answered and
+ * A one-shot command's local decisions (`route`, `request`, `hook`), held until it has answered and
  * then written to the decision history when a database is configured (`--db` or
  * DATABASE_URL): the store is opened only when there is something to record.
  */

@@ -217,6 +217,8 @@ export class RoutingService implements MetricsSource {
   #assign(input: unknown, correlationId: string): Assignment | undefined {
     if (this.#experiments.length === 0 || typeof input !== 'object' || input === null) return undefined;
     const { context, options } = input as RoutingInput;
+    // Options that are not an object stay as sent, so the router refuses them as it would without experiments.
+    if (options !== undefined && (typeof options !== 'object' || options === null)) return undefined;
     if (options?.routing_strategy !== undefined) return undefined;
     return assignRequest(this.#experiments, typeof context === 'object' && context !== null ? context : undefined, correlationId);
   }
@@ -237,6 +239,5 @@ interface RoutingInput {
 
 /** The input with the variant's options in force; the caller's other options stand. */
 function withVariant(input: RoutingInput, assignment: Assignment): RoutingInput {
-  const options = typeof input.options === 'object' && input.options !== null ? input.options : {};
-  return { ...input, options: { ...options, ...assignment.variant.options } };
+  return { ...input, options: { ...input.options, ...assignment.variant.options } };
 }

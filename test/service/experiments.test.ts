@@ -74,6 +74,12 @@ describe('A/B experiments in the service', () => {
     assert.equal(sample(metrics, 'switchboard_experiment_decisions_total', { experiment: 'fuzzy-vs-lexical', variant: 'control' }), seen.get('control'));
   });
 
+  test('options that are not an object are refused as without experiments, not replaced by a variant', async () => {
+    const response = await route({ user_request: COMMIT, options: 'fast' });
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { error_code: string }).error_code, 'INVALID_REQUEST');
+  });
+
   test('a request that names its strategy stays out of the experiment', async () => {
     const id = randomUUID();
     const result = (await (await route({ user_request: COMMIT, options: { routing_strategy: 'lexical' } }, id)).json()) as RoutingResult;

@@ -18,18 +18,12 @@ function parseContext(pairs: string[] | undefined): RoutingContext {
 
 /** The CLI's decision in the history, under a new correlation id (said on stderr, for `trace` and `feedback`). */
 async function recordDecision(db: string | undefined, request: RoutingRequest, result: RoutingResult, latencyMs: number): Promise<void> {
-  const [{ StoreDecisionReporter }, { localDecisionEvent }] = await Promise.all([
-    import('../../client/store-reporter.ts'),
-    import('../../client/decision-report.ts'),
-  ]);
+  const [{ LocalDecisions }, { localDecisionEvent }] = await Promise.all([import('../local-decisions.ts'), import('../../client/decision-report.ts')]);
   const correlationId = randomUUID();
-  const reporter = await StoreDecisionReporter.open(db);
-  try {
-    reporter.report(localDecisionEvent({ request, result, correlationId, routingPath: 'cli', latencyMs, service: 'switchboard-cli' }));
-  } finally {
-    await reporter.close();
-  }
-  process.stderr.write(`switchboard: decision recorded as ${correlationId} in ${reporter.location}\n`);
+  const local = new LocalDecisions();
+  local.report(localDecisionEvent({ request, result, correlationId, routingPath: 'cli', latencyMs, service: 'switchboard-cli' }));
+  const location = await local.record(db);
+  process.stderr.write(`switchboard: decision recorded as ${correlationId} in ${location}\n`);
 }
 
 export async function runRoute(args: string[]): Promise<number> {
