@@ -246,7 +246,49 @@ function readCache(file: string, encoder: Encoder, kind: TextKind): CacheContent
   }
 }
 
-function writeCache(file: string, header: Header, matrix: Float32Array): void {
+/**
+ * Values computed from a registry's vectors (a trained classifier's parameters), kept in
+ * `file` (same layout, header {format, model, fingerprint, key, length}): read back when
+ * the file is intact and was made for this encoder, key and length, computed and written
+ * otherwise. A file that cannot be written costs the computation again next time, nothing more.
+ */
+export async function keepComputed(
+  encoder: Pick<Encoder, 'model' | 'fingerprint'>,
+  file: string,
+  key: string,
+  length: number,
+  compute: () => Promise<Float32Array>,
+): Promise<Float32Array> {
+  const header = { format: FORMAT, model: encoder.model, fingerprint: encoder.fingerprint, key, length };
+  const kept = readKept(file, header);
+  if (kept !== undefined) return kept;
+  const values = await compute();
+  if (values.length !== length) throw new RangeError(`computed ${values.length} values for ${key}, expected ${length}`);
+  try {
+    writeCache(file, header, values);
+  } catch {
+    // Computed again by the next process: slower, never wrong.
+  }
+  return values;
+}
+
+function readKept(file: string, expected: { readonly length: number } & Record<string, unknown>): Float32Array | undefined {
+  try {
+    const buf = readFileSync(file);
+    if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) return undefined;
+    const headerLength = buf.readUInt32LE(8);
+    const header = JSON.parse(buf.toString('utf8', 12, 12 + headerLength)) as Record<string, unknown>;
+    if (Object.entries(expected).some(([name, value]) => header[name] !== value)) return undefined;
+    const offset = align4(12 + headerLength);
+    if (buf.length !== offset + expected.length * 4) return undefined;
+    const values = new Float32Array(buf.buffer.slice(buf.byteOffset + offset, buf.byteOffset + buf.length));
+    return values.every(Number.isFinite) ? values : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, header: object, matrix: Float32Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const lengthField = Buffer.alloc(4);

@@ -85,7 +85,12 @@ export class Router {
 
   private constructor(registry: Registry, options: RouterOptions) {
     this.registry = registry;
-    this.#services = { encoder: options.encoder, embedPassages: options.embedPassages, indexSnapshots: options.indexSnapshots };
+    this.#services = {
+      encoder: options.encoder,
+      embedPassages: options.embedPassages,
+      keepComputed: options.keepComputed,
+      indexSnapshots: options.indexSnapshots,
+    };
     this.#strategies = options.strategies ?? BUILTIN_STRATEGIES;
     this.defaultStrategy = options.defaultStrategy ?? DEFAULT_STRATEGY;
     this.#history = options.history ?? NO_HISTORY;

@@ -56,6 +56,11 @@ export interface StrategyServices {
    * disk cache keyed by `key` (a registry version) and the model when it can.
    */
   readonly embedPassages?: (texts: readonly string[], key: string) => Promise<Float32Array>;
+  /**
+   * `length` values computed from a registry's vectors (a classifier's parameters), kept on
+   * disk by `key` and model: `compute` runs only when no intact copy is kept.
+   */
+  readonly keepComputed?: (key: string, length: number, compute: () => Promise<Float32Array>) => Promise<Float32Array>;
   /** Indexes kept from an earlier process, so that a short-lived one need not build them again. */
   readonly indexSnapshots?: IndexSnapshots;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadEncoder, type OnnxEncoder } from '../../src/embedding/encoder.ts';
 import type { Encoder } from '../../src/embedding/encoder-types.ts';
 import { DEFAULT_MODEL } from '../../src/embedding/models.ts';
-import { embedAll, vectorCacheFile } from '../../src/embedding/vector-cache.ts';
+import { embedAll, keepComputed, vectorCacheFile } from '../../src/embedding/vector-cache.ts';
 import { skipUnlessFetched } from './model-gate.ts';
 
 /** A deterministic stand-in: a unit vector from the text's characters, counting its calls. */
@@ -126,6 +126,46 @@ describe('vector cache (fake encoder)', () => {
   test('cache file names carry the model, its fingerprint and a safe key', () => {
     const file = vectorCacheFile('/c', new FakeEncoder('abc'), 'sha256:12/34 ..x');
     assert.equal(file, '/c/fake-abc-sha256_12_34_..x.vec');
+  });
+});
+
+describe('values computed from vectors (keepComputed)', () => {
+  const encoder = { model: 'fake', fingerprint: 'fp1' };
+  const counting = (values: number[]) => {
+    const compute = async () => {
+      compute.calls++;
+      return Float32Array.from(values);
+    };
+    compute.calls = 0;
+    return compute;
+  };
+
+  test('computed once, then read back from the file', async () => {
+    const file = join(dir, 'kept-once.kept');
+    const compute = counting([1, 2, 3]);
+    assert.deepEqual(await keepComputed(encoder, file, 'reg-1', 3, compute), Float32Array.from([1, 2, 3]));
+    assert.deepEqual(await keepComputed(encoder, file, 'reg-1', 3, compute), Float32Array.from([1, 2, 3]));
+    assert.equal(compute.calls, 1);
+  });
+
+  test('another key, model fingerprint or length, or a damaged file, computes again', async () => {
+    const file = join(dir, 'kept-again.kept');
+    await keepComputed(encoder, file, 'reg-1', 2, counting([1, 2]));
+    for (const [who, key, length] of [[{ ...encoder, fingerprint: 'fp2' }, 'reg-1', 2], [encoder, 'reg-2', 2], [encoder, 'reg-2', 3]] as const) {
+      const compute = counting(Array.from({ length }, () => 7));
+      await keepComputed(who, file, key, length, compute);
+      assert.equal(compute.calls, 1, `${who.fingerprint} ${key} ${length}`);
+    }
+    writeFileSync(file, readFileSync(file).subarray(0, 20));
+    const compute = counting([5, 5, 5]);
+    assert.deepEqual(await keepComputed(encoder, file, 'reg-2', 3, compute), Float32Array.from([5, 5, 5]));
+    assert.equal(compute.calls, 1);
+  });
+
+  test('a computation of the wrong length is refused, not kept', async () => {
+    const file = join(dir, 'kept-wrong.kept');
+    await assert.rejects(keepComputed(encoder, file, 'reg-1', 4, counting([1])), RangeError);
+    assert.equal(readdirSync(dir).includes('kept-wrong.kept'), false);
   });
 });
 

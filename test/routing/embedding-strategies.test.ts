@@ -91,6 +91,44 @@ describe(`with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MOD
     });
   });
 
+  describe('a registry described by examples', () => {
+    // Every agent has enough examples for the examples' classifier (ExampleClassifier.applies).
+    const byExamples = {
+      ...registryOf([
+        {
+          name: 'card-freeze',
+          description: 'Card freeze',
+          examples: ['freeze my card', 'i lost my debit card, lock it', 'block my credit card now', 'my wallet was stolen, stop my card', 'pause my card for a while', 'can you put a hold on my card'],
+        },
+        {
+          name: 'balance',
+          description: 'Balance',
+          examples: ['what is my balance', 'how much money do i have', 'show my checking account balance', 'how much is left in savings', 'tell me my account total', 'what funds are available'],
+        },
+        {
+          name: 'transfer',
+          description: 'Transfer',
+          examples: ['send 50 dollars to my sister', 'move money to savings', 'transfer funds between my accounts', 'wire money to my landlord', 'pay back my friend 20 dollars', 'move 100 from checking to savings'],
+        },
+      ]),
+      version: 'test-examples',
+    };
+
+    test('hybrid trains its classifier once per registry version and model, then reads it from disk', async () => {
+      const services = embeddingServices(encoder, vectorDir);
+      let trained = 0;
+      const counting = { ...services, keepComputed: (key: string, length: number, compute: () => Promise<Float32Array>) => services.keepComputed(key, length, () => (trained++, compute())) };
+      const first = await Router.create(byExamples, { ...counting, defaultStrategy: 'hybrid', cache: false });
+      const second = await Router.create(byExamples, { ...counting, defaultStrategy: 'hybrid', cache: false });
+      assert.equal(trained, 1);
+      for (const [request, agent] of [['someone took my purse, lock the card', 'card-freeze'], ['how much cash is in my account', 'balance'], ['send my brother 30 dollars', 'transfer']]) {
+        const [a, b] = [await first.route({ user_request: request }), await second.route({ user_request: request })];
+        assert.equal(a.selected_agent, agent, request);
+        assert.deepEqual(b.recommendations, a.recommendations, 'the kept classifier decides as the trained one');
+      }
+    });
+  });
+
   describe('learning from successful outcomes', () => {
     // A request in words none of the agents' own texts use; one served example teaches it.
     // The lexical strategy learns from near repeats (most weighted words shared); the

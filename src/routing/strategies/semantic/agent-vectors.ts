@@ -2,6 +2,7 @@ import type { Agent, Registry } from '../../../registry/agent.ts';
 import { SwitchboardError } from '../../../errors.ts';
 import type { StrategyServices } from '../../strategy.ts';
 import type { LearnedSnapshot } from '../../learned-examples.ts';
+import { ExampleClassifier } from './example-classifier.ts';
 
 /** The agent-side texts that get a vector, by what they say about the agent. */
 export const TEXT_KINDS = ['profile', 'trigger', 'capability', 'example', 'body'] as const;
@@ -95,10 +96,18 @@ export class AgentVectors {
   readonly #firstRow: Int32Array;
   readonly #matrix: Float32Array;
   readonly #centroids: Float32Array | undefined;
+  /** Trained on the examples when every agent has enough of them (ExampleClassifier.applies). */
+  readonly #classifier: ExampleClassifier | undefined;
   #learnedCache: { version: number; vectors: LearnedVectors } | undefined;
   #scale: { version: number; value: { own: number; other: number } } | undefined;
 
-  private constructor(agentCount: number, texts: [number, TextKind, string][], matrix: Float32Array, dimension: number) {
+  private constructor(
+    agentCount: number,
+    texts: [number, TextKind, string][],
+    matrix: Float32Array,
+    dimension: number,
+    classifier: ExampleClassifier | undefined,
+  ) {
     this.dimension = dimension;
     this.#agentCount = agentCount;
     this.#texts = texts.map(([, , text]) => text);
@@ -110,6 +119,7 @@ export class AgentVectors {
     for (let row = texts.length - 1; row >= 0; row--) this.#firstRow[texts[row][0]] = row;
     for (let agent = agentCount - 1; agent >= 0; agent--) this.#firstRow[agent] = Math.min(this.#firstRow[agent], this.#firstRow[agent + 1]);
     this.#centroids = texts.length > PREFILTER_ROWS ? this.#computeCentroids() : undefined;
+    this.#classifier = classifier;
   }
 
   static async build(registry: Registry, services: StrategyServices): Promise<AgentVectors> {
@@ -124,7 +134,36 @@ export class AgentVectors {
       texts.map(([, , text]) => text),
       registry.version,
     );
-    return new AgentVectors(registry.agents.length, texts, matrix, encoder.dimension);
+    const classifier = await AgentVectors.#trainClassifier(registry, texts, matrix, encoder.dimension, services);
+    return new AgentVectors(registry.agents.length, texts, matrix, encoder.dimension, classifier);
+  }
+
+  /** The examples' classifier, trained once per registry version and model (kept on disk when it can be). */
+  static async #trainClassifier(
+    registry: Registry,
+    texts: readonly [number, TextKind, string][],
+    matrix: Float32Array,
+    dimension: number,
+    services: StrategyServices,
+  ): Promise<ExampleClassifier | undefined> {
+    if (!ExampleClassifier.applies(registry.agents.map((agent) => agent.examples.length))) return undefined;
+    const rows: number[] = [];
+    const labels: number[] = [];
+    texts.forEach(([agent, kind], row) => {
+      if (kind !== 'example') return;
+      rows.push(row);
+      labels.push(agent);
+    });
+    const classes = registry.agents.length;
+    const train = async () => (await ExampleClassifier.train(matrix, dimension, rows, labels, classes)).parameters;
+    const length = ExampleClassifier.parameterCount(classes, dimension);
+    const parameters = services.keepComputed ? await services.keepComputed(`${registry.version}-classifier`, length, train) : await train();
+    return ExampleClassifier.restore(classes, dimension, parameters);
+  }
+
+  /** Each agent's probability under the examples' classifier, when the registry has one. */
+  classProbabilities(query: Float32Array): Float32Array | undefined {
+    return this.#classifier?.probabilities(query);
   }
 
   /** The learned examples of a snapshot that have vectors, by agent index; computed once per snapshot. */

@@ -1,0 +1,167 @@
+/**
+ * A softmax classifier over example vectors: for registries described by examples (such as
+ * CLINC150, 100 utterances per agent), a linear model trained on them separates agents
+ * better than the nearest examples do (CLINC150 val in-scope top-1: 95.5 % against 90 %
+ * with MiniLM), because it weighs the directions that tell agents apart rather than
+ * overall closeness.
+ *
+ * Trained in-process with seeded mini-batch SGD, so the same vectors always give the same
+ * weights; pure computation, no I/O (the caller keeps the weights on disk).
+ */
+
+/** Every agent needs this many examples to be a class: fewer say too little to fit a direction. */
+export const MIN_EXAMPLES_PER_AGENT = 5;
+
+/** Logits are `SCALE · w·x + b` over unit vectors: cosines are small, the softmax needs contrast. */
+const SCALE = 10;
+const LEARNING_RATE = 0.5;
+const EPOCHS = 4;
+const BATCH = 32;
+/** Gradient entries below this change nothing measurable: skipping them is most of the work saved. */
+const NEGLIGIBLE = 1e-5;
+/** Batches between yields to the event loop while training (a service keeps answering). */
+const BATCHES_PER_YIELD = 50;
+
+/** Deterministic shuffle source (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function dot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, dimension: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < dimension; i += 4) {
+    s0 += a[aOffset + i] * b[bOffset + i];
+    s1 += a[aOffset + i + 1] * b[bOffset + i + 1];
+    s2 += a[aOffset + i + 2] * b[bOffset + i + 2];
+    s3 += a[aOffset + i + 3] * b[bOffset + i + 3];
+  }
+  for (; i < dimension; i++) s0 += a[aOffset + i] * b[bOffset + i];
+  return s0 + s1 + s2 + s3;
+}
+
+/** `logits` → probabilities, in place. */
+function softmax(logits: Float32Array): void {
+  let max = -Infinity;
+  for (const value of logits) if (value > max) max = value;
+  let sum = 0;
+  for (let c = 0; c < logits.length; c++) {
+    logits[c] = Math.exp(logits[c] - max);
+    sum += logits[c];
+  }
+  for (let c = 0; c < logits.length; c++) logits[c] /= sum;
+}
+
+export class ExampleClassifier {
+  readonly #classes: number;
+  readonly #dimension: number;
+  /** `classes × (dimension + 1)`: each class's weights, then its bias. */
+  readonly #parameters: Float32Array;
+
+  private constructor(classes: number, dimension: number, parameters: Float32Array) {
+    this.#classes = classes;
+    this.#dimension = dimension;
+    this.#parameters = parameters;
+  }
+
+  /**
+   * Whether `examplesPerAgent` (one count per agent) make a registry worth a classifier:
+   * two agents or more, each with at least MIN_EXAMPLES_PER_AGENT examples. A registry
+   * where some agents have none would tilt every decision toward the ones that do.
+   */
+  static applies(examplesPerAgent: readonly number[]): boolean {
+    return examplesPerAgent.length >= 2 && examplesPerAgent.every((count) => count >= MIN_EXAMPLES_PER_AGENT);
+  }
+
+  /** Length of the parameter vector `train` produces for these sizes. */
+  static parameterCount(classes: number, dimension: number): number {
+    return classes * (dimension + 1);
+  }
+
+  /** A classifier from parameters `train` produced earlier (kept on disk). */
+  static restore(classes: number, dimension: number, parameters: Float32Array): ExampleClassifier {
+    if (parameters.length !== ExampleClassifier.parameterCount(classes, dimension)) {
+      throw new RangeError(`classifier parameters: ${parameters.length} values, expected ${ExampleClassifier.parameterCount(classes, dimension)}`);
+    }
+    return new ExampleClassifier(classes, dimension, parameters);
+  }
+
+  /**
+   * Trains on `rows` of `vectors` (row-major, `dimension` wide), row `rows[i]` labelled
+   * with class `labels[i]` in `0 … classes - 1`.
+   */
+  static async train(
+    vectors: Float32Array,
+    dimension: number,
+    rows: readonly number[],
+    labels: readonly number[],
+    classes: number,
+  ): Promise<ExampleClassifier> {
+    const stride = dimension + 1;
+    const parameters = new Float32Array(classes * stride);
+    const gradient = new Float64Array(classes * stride);
+    const probabilities = new Float32Array(classes);
+    const order = Array.from(rows, (_, i) => i);
+    const next = random(rows.length * 31 + classes);
+    let batches = 0;
+    for (let epoch = 0; epoch < EPOCHS; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      for (let start = 0; start < order.length; start += BATCH) {
+        const end = Math.min(order.length, start + BATCH);
+        gradient.fill(0);
+        for (let k = start; k < end; k++) {
+          const offset = rows[order[k]] * dimension;
+          for (let c = 0; c < classes; c++) {
+            probabilities[c] = SCALE * dot(parameters, c * stride, vectors, offset, dimension) + parameters[c * stride + dimension];
+          }
+          softmax(probabilities);
+          probabilities[labels[order[k]]] -= 1;
+          for (let c = 0; c < classes; c++) {
+            const error = probabilities[c];
+            if (Math.abs(error) < NEGLIGIBLE) continue;
+            const base = c * stride;
+            for (let d = 0; d < dimension; d++) gradient[base + d] += error * vectors[offset + d];
+            gradient[base + dimension] += error;
+          }
+        }
+        const step = LEARNING_RATE / (end - start);
+        for (let c = 0; c < classes; c++) {
+          const base = c * stride;
+          for (let d = 0; d < dimension; d++) parameters[base + d] -= step * SCALE * gradient[base + d];
+          parameters[base + dimension] -= step * gradient[base + dimension];
+        }
+        if (++batches % BATCHES_PER_YIELD === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return new ExampleClassifier(classes, dimension, parameters);
+  }
+
+  /** The trained weights and biases, for keeping on disk. */
+  get parameters(): Float32Array {
+    return this.#parameters;
+  }
+
+  /** Probability of each class for `query` (a unit vector). */
+  probabilities(query: Float32Array): Float32Array {
+    const stride = this.#dimension + 1;
+    const out = new Float32Array(this.#classes);
+    for (let c = 0; c < this.#classes; c++) {
+      out[c] = SCALE * dot(this.#parameters, c * stride, query, 0, this.#dimension) + this.#parameters[c * stride + this.#dimension];
+    }
+    softmax(out);
+    return out;
+  }
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ExampleClassifier, MIN_EXAMPLES_PER_AGENT } from '../../src/routing/strategies/semantic/example-classifier.ts';
+
+const DIMENSION = 8;
+
+/** Unit vectors near axis `axis`, wobbled deterministically: `count` examples of one class. */
+function examplesNear(axis: number, count: number, wobble: number): Float32Array[] {
+  return Array.from({ length: count }, (_, i) => {
+    const v = new Float32Array(DIMENSION);
+    v[axis] = 1;
+    v[(axis + 1 + (i % (DIMENSION - 1))) % DIMENSION] = wobble * ((i % 3) - 1);
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  });
+}
+
+function trainingSet(classes: number, perClass: number) {
+  const vectors = Array.from({ length: classes }, (_, c) => examplesNear(c, perClass, 0.6)).flat();
+  const matrix = new Float32Array(vectors.length * DIMENSION);
+  vectors.forEach((v, i) => matrix.set(v, i * DIMENSION));
+  const rows = vectors.map((_, i) => i);
+  const labels = rows.map((i) => Math.floor(i / perClass));
+  return { matrix, rows, labels };
+}
+
+const argmax = (values: Float32Array) => values.reduce((best, value, i) => (value > values[best] ? i : best), 0);
+
+describe('ExampleClassifier', () => {
+  test('applies only when every agent has enough examples', () => {
+    assert.equal(ExampleClassifier.applies([MIN_EXAMPLES_PER_AGENT, 100]), true);
+    assert.equal(ExampleClassifier.applies([100, MIN_EXAMPLES_PER_AGENT - 1]), false, 'one agent without enough examples');
+    assert.equal(ExampleClassifier.applies([100]), false, 'one agent is no choice');
+    assert.equal(ExampleClassifier.applies([]), false);
+  });
+
+  test('learns which class a new vector near its examples belongs to', async () => {
+    const { matrix, rows, labels } = trainingSet(4, 12);
+    const classifier = await ExampleClassifier.train(matrix, DIMENSION, rows, labels, 4);
+    for (let c = 0; c < 4; c++) {
+      const [unseen] = examplesNear(c, 1, 0.3);
+      const probabilities = classifier.probabilities(unseen);
+      assert.equal(argmax(probabilities), c);
+      assert.ok(Math.abs(probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'probabilities sum to 1');
+    }
+  });
+
+  test('follows the labels it is given, not the geometry', async () => {
+    const { matrix, rows, labels } = trainingSet(3, 10);
+    // Rows of class 2 relabelled as class 0: the classifier follows the labels, not the geometry.
+    const relabelled = labels.map((label) => (label === 2 ? 0 : label));
+    const classifier = await ExampleClassifier.train(matrix, DIMENSION, rows, relabelled, 3);
+    assert.equal(argmax(classifier.probabilities(examplesNear(2, 1, 0)[0])), 0);
+  });
+
+  test('the same examples always give the same parameters, and they restore exactly', async () => {
+    const { matrix, rows, labels } = trainingSet(3, 10);
+    const a = await ExampleClassifier.train(matrix, DIMENSION, rows, labels, 3);
+    const b = await ExampleClassifier.train(matrix, DIMENSION, rows, labels, 3);
+    assert.deepEqual(a.parameters, b.parameters);
+    const restored = ExampleClassifier.restore(3, DIMENSION, a.parameters.slice());
+    const query = examplesNear(1, 1, 0.2)[0];
+    assert.deepEqual(restored.probabilities(query), a.probabilities(query));
+  });
+
+  test('refuses parameters of the wrong size', () => {
+    assert.throws(() => ExampleClassifier.restore(3, DIMENSION, new Float32Array(5)), RangeError);
+  });
+});
