@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ExampleClassifier, MIN_EXAMPLES_PER_AGENT } from '../../src/routing/strategies/semantic/example-classifier.ts';
+import { ExampleClassifier } from '../../src/routing/strategies/semantic/example-classifier.ts';
+import { TermClassifier } from '../../src/routing/strategies/lexical/term-classifier.ts';
+import { describedByExamples, MIN_EXAMPLES_PER_AGENT } from '../../src/routing/strategies/shared.ts';
+import { registryOf } from './registry-fixture.ts';
 
 const DIMENSION = 8;
 
@@ -26,14 +29,39 @@ function trainingSet(classes: number, perClass: number) {
 
 const argmax = (values: Float32Array) => values.reduce((best, value, i) => (value > values[best] ? i : best), 0);
 
-describe('ExampleClassifier', () => {
-  test('applies only when every agent has enough examples', () => {
-    assert.equal(ExampleClassifier.applies([MIN_EXAMPLES_PER_AGENT, 100]), true);
-    assert.equal(ExampleClassifier.applies([100, MIN_EXAMPLES_PER_AGENT - 1]), false, 'one agent without enough examples');
-    assert.equal(ExampleClassifier.applies([100]), false, 'one agent is no choice');
-    assert.equal(ExampleClassifier.applies([]), false);
+test('a registry is described by examples when every agent has enough of them', () => {
+  const agent = (name: string, count: number) => ({ name, examples: Array.from({ length: count }, (_, i) => `${name} example ${i}`) });
+  assert.equal(describedByExamples(registryOf([agent('a', MIN_EXAMPLES_PER_AGENT), agent('b', 100)])), true);
+  assert.equal(describedByExamples(registryOf([agent('a', 100), agent('b', MIN_EXAMPLES_PER_AGENT - 1)])), false, 'one agent without enough examples');
+  assert.equal(describedByExamples(registryOf([agent('a', 100)])), false, 'one agent is no choice');
+  assert.equal(describedByExamples(registryOf([])), false);
+});
+
+describe('TermClassifier', () => {
+  const examples = [
+    ['what is my credit limit', 'how high is my credit limit', 'tell me my card limit', 'credit limit on my visa', 'what is the limit on my card'],
+    ['what is my credit score', 'check my credit score', 'how good is my credit score', 'tell me my fico score', 'has my credit score changed'],
+    ['play some jazz', 'put on my workout playlist', 'play the next song', 'start playing music', 'play something relaxing'],
+  ];
+
+  test('the words that tell agents apart decide, not the words they share', () => {
+    const classifier = TermClassifier.train(examples);
+    const argmaxOf = (text: string) => argmax(classifier.probabilities(text));
+    assert.equal(argmaxOf('can you raise my credit limit'), 0);
+    assert.equal(argmaxOf('my credit score please'), 1);
+    assert.equal(argmaxOf('play a song'), 2);
   });
 
+  test('the same examples give the same probabilities; unknown words alone give the priors', () => {
+    const [a, b] = [TermClassifier.train(examples), TermClassifier.train(examples)];
+    assert.deepEqual(a.probabilities('credit limit'), b.probabilities('credit limit'));
+    const unknown = a.probabilities('zxqv wobble');
+    assert.ok(Math.abs(unknown.reduce((x, y) => x + y, 0) - 1) < 1e-5);
+    assert.ok(unknown.every((p) => p > 0.2 && p < 0.5), `near-even priors: ${[...unknown]}`);
+  });
+});
+
+describe('ExampleClassifier', () => {
   test('learns which class a new vector near its examples belongs to', async () => {
     const { matrix, rows, labels } = trainingSet(4, 12);
     const classifier = await ExampleClassifier.train(matrix, DIMENSION, rows, labels, 4);

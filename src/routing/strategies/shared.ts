@@ -1,4 +1,5 @@
 /** Scoring conventions every strategy follows, so breakdowns read the same whatever produced them. */
+import type { Registry } from '../../registry/agent.ts';
 
 /** Candidates returned: no request may ask for more than 10 recommendations. */
 export const CANDIDATES = 10;
@@ -24,4 +25,17 @@ export function strength(total: number): string {
 
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
+}
+
+/** Every agent needs this many examples for an examples' classifier: fewer say too little to fit. */
+export const MIN_EXAMPLES_PER_AGENT = 5;
+
+/**
+ * Whether a registry is described by examples (such as CLINC150, 100 utterances per agent):
+ * two agents or more, each with at least MIN_EXAMPLES_PER_AGENT. Only then do the
+ * strategies train a classifier over the examples: in a registry where some agents have
+ * none, it would tilt every decision toward the ones that do.
+ */
+export function describedByExamples(registry: Registry): boolean {
+  return registry.agents.length >= 2 && registry.agents.every((agent) => agent.examples.length >= MIN_EXAMPLES_PER_AGENT);
 }

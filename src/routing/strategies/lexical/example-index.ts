@@ -7,7 +7,7 @@ export function utteranceStems(text: string): string[] {
 }
 
 /** Unigrams plus adjacent-pair bigrams: "credit limit" and "credit score" must differ. */
-function features(stems: readonly string[]): string[] {
+export function features(stems: readonly string[]): string[] {
   const out = [...stems];
   for (let i = 1; i < stems.length; i++) out.push(`${stems[i - 1]} ${stems[i]}`);
   return out;

@@ -1,7 +1,19 @@
 import type { Registry } from '../../../registry/agent.ts';
 import type { Candidate, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from '../../strategy.ts';
-import { CANDIDATES, contextScore, strength, withHistory } from '../shared.ts';
+import { CANDIDATES, contextScore, describedByExamples, sigmoid, strength, withHistory } from '../shared.ts';
 import { lexicalReason, lexicalSource, LexicalRanker } from './ranker.ts';
+import { TermClassifier } from './term-classifier.ts';
+
+/** Agents scored when the registry has an examples' classifier: it may favour one outside the best ten by words. */
+const CLASSIFIED_POOL = 20;
+/**
+ * The examples' classifier's probability moves the calibrated confidence: by `weight` per
+ * unit of probability above `evenProbability`, in log-odds. Fitted on CLINC150 val (in-scope
+ * top-1 86 → 90 %, out-of-scope recall 49 → 73 %).
+ */
+const CLASSIFIER = { weight: 8, evenProbability: 0.3 } as const;
+
+const logit = (p: number) => Math.log(p / (1 - p));
 
 export const lexical: ScoringStrategy = {
   name: 'lexical',
@@ -9,12 +21,19 @@ export const lexical: ScoringStrategy = {
     'Field-weighted BM25F over names, triggers, descriptions, capabilities and definitions, nearest examples, typo tolerance and a calibrated no-match',
   prepare(registry: Registry, services: StrategyServices): PreparedStrategy {
     const ranker = LexicalRanker.prepare(registry, services.indexSnapshots);
+    const classifier = describedByExamples(registry) ? TermClassifier.train(registry.agents.map((agent) => agent.examples)) : undefined;
     return {
       rank(input: StrategyInput): Candidate[] {
-        const candidates = ranker.rank(input.text, CANDIDATES, input.learned).map((match): Candidate => {
+        const probabilities = classifier?.probabilities(input.text);
+        const pool = probabilities === undefined ? CANDIDATES : CLASSIFIED_POOL;
+        const candidates = ranker.rank(input.text, pool, input.learned).map((match): Candidate => {
           const agent = registry.agents[match.evidence.agent];
           const historical = input.historical(agent.name) ?? 0.5;
-          const total = withHistory(match.confidence, historical);
+          const calibrated =
+            probabilities === undefined
+              ? match.confidence
+              : sigmoid(logit(match.confidence) + CLASSIFIER.weight * (probabilities[match.evidence.agent] - CLASSIFIER.evenProbability));
+          const total = withHistory(calibrated, historical);
           return {
             agent,
             score: {
@@ -34,7 +53,7 @@ export const lexical: ScoringStrategy = {
           };
         });
         // Calibration can reorder close candidates; the contract is best total first (sort is stable).
-        return candidates.sort((a, b) => b.score.total - a.score.total);
+        return candidates.sort((a, b) => b.score.total - a.score.total).slice(0, CANDIDATES);
       },
     };
   },

@@ -3,6 +3,7 @@ import { SwitchboardError } from '../../../errors.ts';
 import type { StrategyServices } from '../../strategy.ts';
 import type { LearnedSnapshot } from '../../learned-examples.ts';
 import { ExampleClassifier } from './example-classifier.ts';
+import { describedByExamples } from '../shared.ts';
 
 /** The agent-side texts that get a vector, by what they say about the agent. */
 export const TEXT_KINDS = ['profile', 'trigger', 'capability', 'example', 'body'] as const;
@@ -96,7 +97,7 @@ export class AgentVectors {
   readonly #firstRow: Int32Array;
   readonly #matrix: Float32Array;
   readonly #centroids: Float32Array | undefined;
-  /** Trained on the examples when every agent has enough of them (ExampleClassifier.applies). */
+  /** Trained on the examples of a registry described by them (describedByExamples). */
   readonly #classifier: ExampleClassifier | undefined;
   #learnedCache: { version: number; vectors: LearnedVectors } | undefined;
   #scale: { version: number; value: { own: number; other: number } } | undefined;
@@ -146,7 +147,7 @@ export class AgentVectors {
     dimension: number,
     services: StrategyServices,
   ): Promise<ExampleClassifier | undefined> {
-    if (!ExampleClassifier.applies(registry.agents.map((agent) => agent.examples.length))) return undefined;
+    if (!describedByExamples(registry)) return undefined;
     const rows: number[] = [];
     const labels: number[] = [];
     texts.forEach(([agent, kind], row) => {

@@ -1,16 +1,14 @@
 /**
- * A softmax classifier over example vectors: for registries described by examples (such as
- * CLINC150, 100 utterances per agent), a linear model trained on them separates agents
- * better than the nearest examples do (CLINC150 val in-scope top-1: 95.5 % against 90 %
- * with MiniLM), because it weighs the directions that tell agents apart rather than
- * overall closeness.
+ * A softmax classifier over example vectors, for registries described by examples
+ * (describedByExamples; CLINC150: 100 utterances per agent): a linear model trained on them
+ * separates agents better than the nearest examples do (CLINC150 val in-scope top-1: 95.5 %
+ * against 90 % with MiniLM), because it weighs the directions that tell agents apart rather
+ * than overall closeness.
  *
  * Trained in-process with seeded mini-batch SGD, so the same vectors always give the same
  * weights; pure computation, no I/O (the caller keeps the weights on disk).
  */
-
-/** Every agent needs this many examples to be a class: fewer say too little to fit a direction. */
-export const MIN_EXAMPLES_PER_AGENT = 5;
+import { seededShuffler, softmax } from '../training.ts';
 
 /** Logits are `SCALE · w·x + b` over unit vectors: cosines are small, the softmax needs contrast. */
 const SCALE = 10;
@@ -21,18 +19,6 @@ const BATCH = 32;
 const NEGLIGIBLE = 1e-5;
 /** Batches between yields to the event loop while training (a service keeps answering). */
 const BATCHES_PER_YIELD = 50;
-
-/** Deterministic shuffle source (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function dot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, dimension: number): number {
   let s0 = 0;
@@ -50,17 +36,6 @@ function dot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number,
   return s0 + s1 + s2 + s3;
 }
 
-/** `logits` → probabilities, in place. */
-function softmax(logits: Float32Array): void {
-  let max = -Infinity;
-  for (const value of logits) if (value > max) max = value;
-  let sum = 0;
-  for (let c = 0; c < logits.length; c++) {
-    logits[c] = Math.exp(logits[c] - max);
-    sum += logits[c];
-  }
-  for (let c = 0; c < logits.length; c++) logits[c] /= sum;
-}
 
 export class ExampleClassifier {
   readonly #classes: number;
@@ -72,15 +47,6 @@ export class ExampleClassifier {
     this.#classes = classes;
     this.#dimension = dimension;
     this.#parameters = parameters;
-  }
-
-  /**
-   * Whether `examplesPerAgent` (one count per agent) make a registry worth a classifier:
-   * two agents or more, each with at least MIN_EXAMPLES_PER_AGENT examples. A registry
-   * where some agents have none would tilt every decision toward the ones that do.
-   */
-  static applies(examplesPerAgent: readonly number[]): boolean {
-    return examplesPerAgent.length >= 2 && examplesPerAgent.every((count) => count >= MIN_EXAMPLES_PER_AGENT);
   }
 
   /** Length of the parameter vector `train` produces for these sizes. */
@@ -112,13 +78,10 @@ export class ExampleClassifier {
     const gradient = new Float64Array(classes * stride);
     const probabilities = new Float32Array(classes);
     const order = Array.from(rows, (_, i) => i);
-    const next = random(rows.length * 31 + classes);
+    const shuffle = seededShuffler(rows.length * 31 + classes);
     let batches = 0;
     for (let epoch = 0; epoch < EPOCHS; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      shuffle(order);
       for (let start = 0; start < order.length; start += BATCH) {
         const end = Math.min(order.length, start + BATCH);
         gradient.fill(0);

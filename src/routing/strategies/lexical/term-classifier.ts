@@ -1,0 +1,121 @@
+/**
+ * A softmax classifier over the words of examples, for registries described by examples
+ * (describedByExamples): a linear model over tf-idf unigrams and bigrams learns which
+ * words tell agents apart, where nearest examples weigh every shared word alike (CLINC150
+ * val in-scope top-1 with the lexical strategy: 86 → 90 %).
+ *
+ * Trained in-process with seeded SGD, one example at a time; pure computation, no I/O.
+ * Sparse inputs make it cheap: a CLINC150-sized registry (15,000 examples) trains in about
+ * a second, at every load (no disk copy needed).
+ */
+import { features, utteranceStems } from './example-index.ts';
+import { seededShuffler, softmax } from '../training.ts';
+
+const LEARNING_RATE = 1;
+/** Errors below this change nothing measurable: skipping them is most of the work saved. */
+const NEGLIGIBLE = 1e-4;
+const EPOCHS = 4;
+
+/** A text as feature ids and tf-idf weights of unit length; unknown features dropped. */
+interface SparseVector {
+  readonly ids: Int32Array;
+  readonly weights: Float32Array;
+}
+
+export class TermClassifier {
+  readonly #classes: number;
+  readonly #featureIds: ReadonlyMap<string, number>;
+  readonly #idf: Float32Array;
+  /** `features × classes`: each feature's weight for every class. */
+  readonly #weights: Float32Array;
+  readonly #bias: Float32Array;
+
+  private constructor(classes: number, featureIds: ReadonlyMap<string, number>, idf: Float32Array) {
+    this.#classes = classes;
+    this.#featureIds = featureIds;
+    this.#idf = idf;
+    this.#weights = new Float32Array(featureIds.size * classes);
+    this.#bias = new Float32Array(classes);
+  }
+
+  /** Trained on `examples[agent]`, the utterances of each agent (class = agent index). */
+  static train(examples: readonly (readonly string[])[]): TermClassifier {
+    const featureIds = new Map<string, number>();
+    const documentFrequency: number[] = [];
+    const rows: { features: number[]; label: number }[] = [];
+    examples.forEach((utterances, label) => {
+      for (const text of utterances) {
+        const ids = new Set<number>();
+        for (const feature of features(utteranceStems(text))) {
+          let id = featureIds.get(feature);
+          if (id === undefined) {
+            id = featureIds.size;
+            featureIds.set(feature, id);
+            documentFrequency.push(0);
+          }
+          ids.add(id);
+        }
+        for (const id of ids) documentFrequency[id]++;
+        rows.push({ features: [...ids], label });
+      }
+    });
+    const idf = Float32Array.from(documentFrequency, (df) => Math.log((1 + rows.length) / (1 + df)) + 1);
+    const classifier = new TermClassifier(examples.length, featureIds, idf);
+    const vectors = rows.map((row) => classifier.#weigh(row.features));
+    const order = rows.map((_, i) => i);
+    const shuffle = seededShuffler(rows.length * 31 + examples.length);
+    const probabilities = new Float32Array(examples.length);
+    for (let epoch = 0; epoch < EPOCHS; epoch++) {
+      shuffle(order);
+      for (const row of order) {
+        classifier.#logits(vectors[row], probabilities);
+        softmax(probabilities);
+        probabilities[rows[row].label] -= 1;
+        classifier.#step(vectors[row], probabilities);
+      }
+    }
+    return classifier;
+  }
+
+  #weigh(ids: readonly number[]): SparseVector {
+    const weights = Float32Array.from(ids, (id) => this.#idf[id]);
+    const norm = Math.hypot(...weights) || 1;
+    for (let i = 0; i < weights.length; i++) weights[i] /= norm;
+    return { ids: Int32Array.from(ids), weights };
+  }
+
+  #logits(vector: SparseVector, out: Float32Array): void {
+    const classes = this.#classes;
+    out.set(this.#bias);
+    for (let k = 0; k < vector.ids.length; k++) {
+      const base = vector.ids[k] * classes;
+      const weight = vector.weights[k];
+      for (let c = 0; c < classes; c++) out[c] += weight * this.#weights[base + c];
+    }
+  }
+
+  /** One SGD step against `error` (probabilities minus the one-hot label). */
+  #step(vector: SparseVector, error: Float32Array): void {
+    const classes = this.#classes;
+    for (let k = 0; k < vector.ids.length; k++) {
+      const base = vector.ids[k] * classes;
+      const step = LEARNING_RATE * vector.weights[k];
+      for (let c = 0; c < classes; c++) if (Math.abs(error[c]) > NEGLIGIBLE) this.#weights[base + c] -= step * error[c];
+    }
+    for (let c = 0; c < classes; c++) this.#bias[c] -= LEARNING_RATE * error[c];
+  }
+
+  /** Probability of each agent for `text`. */
+  probabilities(text: string): Float32Array {
+    const ids = new Set<number>();
+    for (const feature of features(utteranceStems(text))) {
+      const id = this.#featureIds.get(feature);
+      if (id !== undefined) ids.add(id);
+    }
+    const out = new Float32Array(this.#classes);
+    this.#logits(this.#weigh([...ids]), out);
+    softmax(out);
+    return out;
+  }
+}
+
