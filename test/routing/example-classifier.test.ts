@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ExampleClassifier } from '../../src/routing/strategies/semantic/example-classifier.ts';
 import { TermClassifier } from '../../src/routing/strategies/lexical/term-classifier.ts';
-import { describedByExamples, MIN_EXAMPLES_PER_AGENT } from '../../src/routing/strategies/shared.ts';
+import { describedByExamples, MAX_TRAINING_WORK, MIN_EXAMPLES_PER_AGENT } from '../../src/routing/strategies/shared.ts';
 import { registryOf } from './registry-fixture.ts';
 
 const DIMENSION = 8;
@@ -35,6 +35,9 @@ test('a registry is described by examples when every agent has enough of them', 
   assert.equal(describedByExamples(registryOf([agent('a', 100), agent('b', MIN_EXAMPLES_PER_AGENT - 1)])), false, 'one agent without enough examples');
   assert.equal(describedByExamples(registryOf([agent('a', 100)])), false, 'one agent is no choice');
   assert.equal(describedByExamples(registryOf([])), false);
+  const agents = Math.ceil(Math.sqrt(MAX_TRAINING_WORK / MIN_EXAMPLES_PER_AGENT)) + 1;
+  const many = registryOf(Array.from({ length: agents }, (_, i) => agent(`a${i}`, MIN_EXAMPLES_PER_AGENT)));
+  assert.equal(describedByExamples(many), false, `${agents} agents: too many to train on at load`);
 });
 
 describe('TermClassifier', () => {

@@ -31,11 +31,20 @@ export function sigmoid(x: number): number {
 export const MIN_EXAMPLES_PER_AGENT = 5;
 
 /**
+ * Training costs agents × examples per pass (CLINC150: 150 × 15,000 = 2.25 M, ~10 s for the
+ * vector classifier on this machine's one core): above this, nearest examples alone decide.
+ */
+export const MAX_TRAINING_WORK = 5_000_000;
+
+/**
  * Whether a registry is described by examples (such as CLINC150, 100 utterances per agent):
- * two agents or more, each with at least MIN_EXAMPLES_PER_AGENT. Only then do the
- * strategies train a classifier over the examples: in a registry where some agents have
- * none, it would tilt every decision toward the ones that do.
+ * two agents or more, each with at least MIN_EXAMPLES_PER_AGENT, and few enough to train on
+ * in seconds. Only then do the strategies train a classifier over the examples: in a
+ * registry where some agents have none, it would tilt every decision toward the ones that do.
  */
 export function describedByExamples(registry: Registry): boolean {
-  return registry.agents.length >= 2 && registry.agents.every((agent) => agent.examples.length >= MIN_EXAMPLES_PER_AGENT);
+  const { agents } = registry;
+  if (agents.length < 2 || agents.some((agent) => agent.examples.length < MIN_EXAMPLES_PER_AGENT)) return false;
+  const examples = agents.reduce((sum, agent) => sum + agent.examples.length, 0);
+  return agents.length * examples <= MAX_TRAINING_WORK;
 }
