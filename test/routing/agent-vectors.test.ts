@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { prng } from '../../src/bench/synthetic-registry.ts';
+import { closest } from '../../src/routing/strategies/semantic/agent-vectors.ts';
+
+test('closest marks the agents a sort by closeness (ties: lower index first) puts first', () => {
+  const random = prng(5);
+  for (let round = 0; round < 2000; round++) {
+    const agents = 1 + Math.floor(random() * 40);
+    // Few distinct values in most rounds: ties at the line are the hard case.
+    const levels = 1 + Math.floor(random() * 6);
+    const closeness = Float64Array.from({ length: agents }, () => (random() < 0.7 ? Math.floor(random() * levels) / levels : random()));
+    const count = 1 + Math.floor(random() * agents);
+    const byCloseness = Array.from({ length: agents }, (_, agent) => agent).sort((a, b) => closeness[b] - closeness[a] || a - b);
+    const expected = new Set(byCloseness.slice(0, count));
+    const chosen = closest(closeness, count);
+    for (let agent = 0; agent < agents; agent++) assert.equal(chosen[agent] === 1, expected.has(agent), `round ${round}, agent ${agent}`);
+  }
+});
+
+test('closest leaves the closeness values as they were', () => {
+  const closeness = Float64Array.of(0.3, 0.9, 0.1, 0.5, 0.7);
+  closest(closeness, 2);
+  assert.deepEqual([...closeness], [0.3, 0.9, 0.1, 0.5, 0.7]);
+});
