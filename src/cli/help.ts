@@ -77,8 +77,11 @@ ${REGISTRY}
                          Default: the bundled fixtures (omniclaude, voltagent, wshobson, clinc150)
   -s, --strategy S        strategy to measure (default: lexical); embedding strategies (hybrid,
                           semantic, quorum) load the model and skip the synthetic registries
+                          unless --synthetic
       --json              print {"registries": [{"name","agents","load_ms","miss_p50_us","miss_p99_us","hit_p50_us","decisions_per_s"}]}
       --model M           embedding model for hybrid/semantic (see route --help)
+      --synthetic         with an embedding strategy, also the 1,000- and 10,000-agent synthetic
+                          registries (the first run embeds ~100,000 texts: minutes; cached after)
       --no-write          do not rewrite docs/benchmarks.md
 `,
   serve: `usage: switchboard serve [options]

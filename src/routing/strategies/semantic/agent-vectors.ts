@@ -57,11 +57,15 @@ export interface SemanticMatch {
 /**
  * Above this many texts (CLINC150: 15,000 examples), a request is first compared with each
  * agent's centroid and only the closest agents' texts are scanned: a full scan costs
- * milliseconds, and the right agent is practically always among the closest centroids.
+ * milliseconds, and the right agent is practically always among the closest centroids
+ * (CLINC150 val: among the 25 closest of 150 for 99.6 % of in-scope requests, the 5 closest
+ * for 98.9 %). A sixth of the agents, at most PREFILTER_MAX: at 10,000 agents a sixth was
+ * two thirds of a decision's time, reading 23 MB of vectors.
  */
 const PREFILTER_ROWS = 4000;
 const PREFILTER_SHARE = 1 / 6;
 const PREFILTER_MIN = 24;
+const PREFILTER_MAX = 500;
 
 const EXAMPLE = TEXT_KINDS.indexOf('example');
 
@@ -246,7 +250,8 @@ export class AgentVectors {
     if (centroids === undefined) return this.#allAgents;
     centroids.setQuery(query);
     centroids.score(0, this.#agentCount);
-    const chosen = closest(centroids.scores, Math.max(PREFILTER_MIN, Math.ceil(this.#agentCount * PREFILTER_SHARE)));
+    const count = Math.min(PREFILTER_MAX, Math.max(PREFILTER_MIN, Math.ceil(this.#agentCount * PREFILTER_SHARE)));
+    const chosen = closest(centroids.scores, count);
     for (const agent of include) chosen[agent] = 1;
     const agents: number[] = [];
     for (let agent = 0; agent < this.#agentCount; agent++) if (chosen[agent] === 1) agents.push(agent);
