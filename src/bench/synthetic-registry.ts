@@ -1,17 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
+import { prng } from '../routing/strategies/training.ts';
 
-/** Deterministic PRNG (mulberry32): the same synthetic registry every run. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A native registry of `count` agents whose words come from a real vocabulary, with a

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { prng, syntheticAgents, syntheticRequests, writeSyntheticRegistry } from '../../src/bench/synthetic-registry.ts';
+import { syntheticAgents, syntheticRequests, writeSyntheticRegistry } from '../../src/bench/synthetic-registry.ts';
+import { prng } from '../../src/routing/strategies/training.ts';
 import { loadRegistry } from '../../src/registry/load.ts';
 import { errors, tempDir } from '../registry/helpers.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { prng } from '../../src/bench/synthetic-registry.ts';
+import { prng } from '../../src/routing/strategies/training.ts';
 import { closest } from '../../src/routing/strategies/semantic/agent-vectors.ts';
 
 test('closest marks the agents a sort by closeness (ties: lower index first) puts first', () => {

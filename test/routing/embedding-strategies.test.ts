@@ -92,7 +92,7 @@ describe(`with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MOD
   });
 
   describe('a registry described by examples', () => {
-    // Every agent has enough examples for the examples' classifier (ExampleClassifier.applies).
+    // Every agent has enough examples for the examples' classifier (describedByExamples).
     const byExamples = {
       ...registryOf([
         {

@@ -23,7 +23,7 @@ function trainingSet(classes: number, perClass: number) {
   const matrix = new Float32Array(vectors.length * DIMENSION);
   vectors.forEach((v, i) => matrix.set(v, i * DIMENSION));
   const rows = vectors.map((_, i) => i);
-  const labels = rows.map((i) => Math.floor(i / perClass));
+  const labels = rows.map((i) => [Math.floor(i / perClass)]);
   return { matrix, rows, labels };
 }
 
@@ -47,20 +47,26 @@ describe('TermClassifier', () => {
     ['play some jazz', 'put on my workout playlist', 'play the next song', 'start playing music', 'play something relaxing'],
   ];
 
-  test('the words that tell agents apart decide, not the words they share', () => {
-    const classifier = TermClassifier.train(examples);
+  test('the words that tell agents apart decide, not the words they share', async () => {
+    const classifier = await TermClassifier.train(examples);
     const argmaxOf = (text: string) => argmax(classifier.probabilities(text));
     assert.equal(argmaxOf('can you raise my credit limit'), 0);
     assert.equal(argmaxOf('my credit score please'), 1);
     assert.equal(argmaxOf('play a song'), 2);
   });
 
-  test('the same examples give the same probabilities; unknown words alone give the priors', () => {
-    const [a, b] = [TermClassifier.train(examples), TermClassifier.train(examples)];
+  test('the same examples give the same probabilities; unknown words alone give the priors', async () => {
+    const [a, b] = [await TermClassifier.train(examples), await TermClassifier.train(examples)];
     assert.deepEqual(a.probabilities('credit limit'), b.probabilities('credit limit'));
     const unknown = a.probabilities('zxqv wobble');
     assert.ok(Math.abs(unknown.reduce((x, y) => x + y, 0) - 1) < 1e-5);
-    assert.ok(unknown.every((p) => p > 0.2 && p < 0.5), `near-even priors: ${[...unknown]}`);
+    assert.ok(unknown.every((p) => p > 0.1 && p < 0.6), `no agent ruled out by unseen words: ${[...unknown]}`);
+  });
+
+  test('two agents with the same examples stay an even split: the last example seen does not decide', async () => {
+    const classifier = await TermClassifier.train([examples[0], examples[0], examples[2]]);
+    const [first, second] = classifier.probabilities('what is the limit on my credit card');
+    assert.ok(Math.abs(first - second) < 0.2, `${first} vs ${second}`);
   });
 });
 
@@ -79,9 +85,18 @@ describe('ExampleClassifier', () => {
   test('follows the labels it is given, not the geometry', async () => {
     const { matrix, rows, labels } = trainingSet(3, 10);
     // Rows of class 2 relabelled as class 0: the classifier follows the labels, not the geometry.
-    const relabelled = labels.map((label) => (label === 2 ? 0 : label));
+    const relabelled = labels.map(([label]) => [label === 2 ? 0 : label]);
     const classifier = await ExampleClassifier.train(matrix, DIMENSION, rows, relabelled, 3);
     assert.equal(argmax(classifier.probabilities(examplesNear(2, 1, 0)[0])), 0);
+  });
+
+  test('two classes that share their examples are an exact tie', async () => {
+    const { matrix, rows, labels } = trainingSet(3, 10);
+    // Classes 0 and 1 both list the rows near axis 0 and 1: every such example has both labels.
+    const shared = labels.map(([label]) => (label === 2 ? [2] : [0, 1]));
+    const classifier = await ExampleClassifier.train(matrix, DIMENSION, rows, shared, 3);
+    const [first, second] = classifier.probabilities(examplesNear(0, 1, 0.2)[0]);
+    assert.equal(first, second);
   });
 
   test('the same examples always give the same parameters, and they restore exactly', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { prng } from '../../src/bench/synthetic-registry.ts';
+import { prng } from '../../src/routing/strategies/training.ts';
 import { dot, VectorTable } from '../../src/routing/strategies/semantic/vector-table.ts';
 
 const random = prng(3);

@@ -28,6 +28,15 @@ const CLASSIFIER_WEIGHT = 1;
  */
 const CONFIDENCE = { lexical: 5.963, semantic: 7.207, intercept: -1.858, classifier: 10, evenProbability: 0.4 } as const;
 
+/** The classifier's likeliest agents are always scored, even where the centroid prefilter would skip them. */
+const CLASSIFIER_POOL = 5;
+
+function mostProbable(probabilities: Float32Array | undefined): number[] {
+  if (probabilities === undefined) return [];
+  const agents = Array.from(probabilities.keys());
+  return agents.sort((a, b) => probabilities[b] - probabilities[a] || a - b).slice(0, CLASSIFIER_POOL);
+}
+
 interface Blend {
   readonly agent: number;
   readonly rank: number;
@@ -41,19 +50,19 @@ export const hybrid: ScoringStrategy = {
   usesEmbeddings: true,
   async prepare(registry: Registry, services: StrategyServices): Promise<PreparedStrategy> {
     const ranker = LexicalRanker.prepare(registry, services.indexSnapshots);
-    const vectors = await AgentVectors.build(registry, services);
+    const vectors = await AgentVectors.build(registry, services, { classify: true });
     vectors.selfSimilarity(NOTHING_LEARNED, registry); // measured now, not on the first request
     return {
       rank(input: StrategyInput): Candidate[] {
         const { other } = vectors.selfSimilarity(input.learned, registry);
         const lexical = ranker.rank(input.text, LEXICAL_POOL, input.learned);
+        const probabilities = vectors.classProbabilities(requireEmbedding(input));
         const semantic = vectors.match(
           requireEmbedding(input),
-          lexical.map((match) => match.evidence.agent),
+          [...lexical.map((match) => match.evidence.agent), ...mostProbable(probabilities)],
           -1,
           vectors.learnedVectors(input.learned, registry),
         );
-        const probabilities = vectors.classProbabilities(requireEmbedding(input));
         const bestLexical = lexical[0]?.evidence.score || 1;
         const bestSimilarity = semantic[0]?.score ?? 0;
         const lexicalByAgent = new Map(lexical.map((match) => [match.evidence.agent, match]));

@@ -2,7 +2,7 @@ import type { Agent, Registry } from '../../../registry/agent.ts';
 import { SwitchboardError } from '../../../errors.ts';
 import type { StrategyServices } from '../../strategy.ts';
 import type { LearnedSnapshot } from '../../learned-examples.ts';
-import { ExampleClassifier } from './example-classifier.ts';
+import { CLASSIFIER_VERSION, ExampleClassifier } from './example-classifier.ts';
 import { describedByExamples } from '../shared.ts';
 import { dot, VectorTable } from './vector-table.ts';
 
@@ -169,7 +169,11 @@ export class AgentVectors {
     this.#classifier = classifier;
   }
 
-  static async build(registry: Registry, services: StrategyServices): Promise<AgentVectors> {
+  /**
+   * The vectors of a registry's texts; with `classify`, also the examples' classifier of a
+   * registry described by examples (only hybrid reads it: others need not train it).
+   */
+  static async build(registry: Registry, services: StrategyServices, { classify = false } = {}): Promise<AgentVectors> {
     const { encoder, embedPassages } = services;
     if (encoder === undefined || embedPassages === undefined) {
       throw new SwitchboardError('SERVICE_UNAVAILABLE', 'semantic routing needs the embedding model (run: npm run model:fetch)');
@@ -181,7 +185,7 @@ export class AgentVectors {
       texts.map(([, , text]) => text),
       registry.version,
     );
-    const classifier = await AgentVectors.#trainClassifier(registry, texts, matrix, encoder.dimension, services);
+    const classifier = classify ? await AgentVectors.#trainClassifier(registry, texts, matrix, encoder.dimension, services) : undefined;
     return new AgentVectors(registry.agents.length, texts, matrix, encoder.dimension, classifier);
   }
 
@@ -194,17 +198,20 @@ export class AgentVectors {
     services: StrategyServices,
   ): Promise<ExampleClassifier | undefined> {
     if (!describedByExamples(registry)) return undefined;
-    const rows: number[] = [];
-    const labels: number[] = [];
-    texts.forEach(([agent, kind], row) => {
+    // One row per distinct example text, labelled with every agent that lists it.
+    const byText = new Map<string, { row: number; agents: number[] }>();
+    texts.forEach(([agent, kind, text], row) => {
       if (kind !== 'example') return;
-      rows.push(row);
-      labels.push(agent);
+      const known = byText.get(text);
+      if (known === undefined) byText.set(text, { row, agents: [agent] });
+      else if (!known.agents.includes(agent)) known.agents.push(agent);
     });
+    const rows = [...byText.values()].map((example) => example.row);
+    const labels = [...byText.values()].map((example) => example.agents);
     const classes = registry.agents.length;
     const train = async () => (await ExampleClassifier.train(matrix, dimension, rows, labels, classes)).parameters;
     const length = ExampleClassifier.parameterCount(classes, dimension);
-    const parameters = services.keepComputed ? await services.keepComputed(`${registry.version}-classifier`, length, train) : await train();
+    const parameters = services.keepComputed ? await services.keepComputed(`${registry.version}-${CLASSIFIER_VERSION}`, length, train) : await train();
     return ExampleClassifier.restore(classes, dimension, parameters);
   }
 
