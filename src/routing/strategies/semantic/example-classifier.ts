@@ -9,6 +9,7 @@
  * weights; pure computation, no I/O (the caller keeps the weights on disk).
  */
 import { seededShuffler, softmax, trainingPauses } from '../training.ts';
+import { dot } from './vector-table.ts';
 
 /** Logits are `SCALE · w·x + b` over unit vectors: cosines are small, the softmax needs contrast. */
 const SCALE = 10;
@@ -23,21 +24,6 @@ const NEGLIGIBLE = 1e-5;
  */
 export const CLASSIFIER_VERSION = 'softmax-s10-lr1-linear-e4-b32-shared';
 
-function dot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, dimension: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < dimension; i += 4) {
-    s0 += a[aOffset + i] * b[bOffset + i];
-    s1 += a[aOffset + i + 1] * b[bOffset + i + 1];
-    s2 += a[aOffset + i + 2] * b[bOffset + i + 2];
-    s3 += a[aOffset + i + 3] * b[bOffset + i + 3];
-  }
-  for (; i < dimension; i++) s0 += a[aOffset + i] * b[bOffset + i];
-  return s0 + s1 + s2 + s3;
-}
 
 
 export class ExampleClassifier {
@@ -94,7 +80,7 @@ export class ExampleClassifier {
         for (let k = start; k < end; k++) {
           const offset = rows[order[k]] * dimension;
           for (let c = 0; c < classes; c++) {
-            probabilities[c] = SCALE * dot(parameters, c * stride, vectors, offset, dimension) + parameters[c * stride + dimension];
+            probabilities[c] = SCALE * dot(parameters, c * stride, vectors, dimension, offset) + parameters[c * stride + dimension];
           }
           softmax(probabilities);
           const shared = labels[order[k]];
@@ -131,7 +117,7 @@ export class ExampleClassifier {
     const stride = this.#dimension + 1;
     const out = new Float32Array(this.#classes);
     for (let c = 0; c < this.#classes; c++) {
-      out[c] = SCALE * dot(this.#parameters, c * stride, query, 0, this.#dimension) + this.#parameters[c * stride + this.#dimension];
+      out[c] = SCALE * dot(this.#parameters, c * stride, query, this.#dimension) + this.#parameters[c * stride + this.#dimension];
     }
     softmax(out);
     return out;

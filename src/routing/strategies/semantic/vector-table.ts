@@ -10,8 +10,11 @@
  * and 2, 3 as the lanes of two f64x2 registers, and never fuses a multiply and an add.
  */
 
-/** The JavaScript dot product the kernel reproduces, for the odd vector outside a table. */
-export function dot(vector: Float32Array, offset: number, query: Float64Array, dimension: number): number {
+/**
+ * The JavaScript dot product the kernel reproduces, for the odd vector outside a table: of
+ * `dimension` values of `vector` from `offset` and of `query` from `queryOffset`.
+ */
+export function dot(vector: Float32Array, offset: number, query: Float32Array | Float64Array, dimension: number, queryOffset = 0): number {
   // Four accumulators: independent additions pipeline better than one dependent chain.
   let a = 0;
   let b = 0;
@@ -19,12 +22,12 @@ export function dot(vector: Float32Array, offset: number, query: Float64Array, d
   let d = 0;
   let i = 0;
   for (; i + 3 < dimension; i += 4) {
-    a += vector[offset + i] * query[i];
-    b += vector[offset + i + 1] * query[i + 1];
-    c += vector[offset + i + 2] * query[i + 2];
-    d += vector[offset + i + 3] * query[i + 3];
+    a += vector[offset + i] * query[queryOffset + i];
+    b += vector[offset + i + 1] * query[queryOffset + i + 1];
+    c += vector[offset + i + 2] * query[queryOffset + i + 2];
+    d += vector[offset + i + 3] * query[queryOffset + i + 3];
   }
-  for (; i < dimension; i++) a += vector[offset + i] * query[i];
+  for (; i < dimension; i++) a += vector[offset + i] * query[queryOffset + i];
   return a + b + c + d;
 }
 
