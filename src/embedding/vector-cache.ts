@@ -207,40 +207,45 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /** The file's contents when it is intact and was made by this encoder for this kind. */
 function readCache(file: string, encoder: Encoder, kind: TextKind): CacheContents | undefined {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch {
+  const contents = readMatrixFile(file);
+  if (contents === undefined) return undefined;
+  const header = contents.header as Partial<Header>;
+  if (
+    header.format !== FORMAT ||
+    header.model !== encoder.model ||
+    header.fingerprint !== encoder.fingerprint ||
+    header.dimension !== encoder.dimension ||
+    header.kind !== kind ||
+    !Array.isArray(header.hashes) ||
+    header.hashes.length !== header.count ||
+    contents.values.length !== header.count * header.dimension
+  ) {
     return undefined;
   }
+  return { hashes: header.hashes, matrix: contents.values };
+}
+
+/**
+ * A file in this layout, whatever its header says: the header, and the float32 values after
+ * it (a view of the file's bytes when aligned). Undefined when the file is missing, damaged
+ * or holds a value that is not finite.
+ */
+function readMatrixFile(file: string): { header: Record<string, unknown>; values: Float32Array } | undefined {
   try {
+    const buf = readFileSync(file);
     if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) return undefined;
     const headerLength = buf.readUInt32LE(8);
     if (12 + headerLength > buf.length) return undefined;
-    const header = JSON.parse(buf.toString('utf8', 12, 12 + headerLength)) as Header;
-    if (
-      header.format !== FORMAT ||
-      header.model !== encoder.model ||
-      header.fingerprint !== encoder.fingerprint ||
-      header.dimension !== encoder.dimension ||
-      header.kind !== kind ||
-      !Array.isArray(header.hashes) ||
-      header.hashes.length !== header.count
-    ) {
-      return undefined;
-    }
+    const header = JSON.parse(buf.toString('utf8', 12, 12 + headerLength)) as Record<string, unknown>;
     const offset = align4(12 + headerLength);
-    const floats = header.count * header.dimension;
-    if (buf.length !== offset + floats * 4) return undefined;
+    if (buf.length < offset || (buf.length - offset) % 4 !== 0) return undefined;
     const start = buf.byteOffset + offset;
-    const matrix =
-      start % 4 === 0
-        ? new Float32Array(buf.buffer, start, floats)
-        : new Float32Array(buf.buffer.slice(start, start + floats * 4));
-    for (let i = 0; i < floats; i++) {
-      if (!Number.isFinite(matrix[i])) return undefined;
+    const count = (buf.length - offset) / 4;
+    const values = start % 4 === 0 ? new Float32Array(buf.buffer, start, count) : new Float32Array(buf.buffer.slice(start, start + count * 4));
+    for (let i = 0; i < count; i++) {
+      if (!Number.isFinite(values[i])) return undefined;
     }
-    return { hashes: header.hashes, matrix };
+    return { header, values };
   } catch {
     return undefined;
   }
@@ -273,19 +278,9 @@ export async function keepComputed(
 }
 
 function readKept(file: string, expected: { readonly length: number } & Record<string, unknown>): Float32Array | undefined {
-  try {
-    const buf = readFileSync(file);
-    if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) return undefined;
-    const headerLength = buf.readUInt32LE(8);
-    const header = JSON.parse(buf.toString('utf8', 12, 12 + headerLength)) as Record<string, unknown>;
-    if (Object.entries(expected).some(([name, value]) => header[name] !== value)) return undefined;
-    const offset = align4(12 + headerLength);
-    if (buf.length !== offset + expected.length * 4) return undefined;
-    const values = new Float32Array(buf.buffer.slice(buf.byteOffset + offset, buf.byteOffset + buf.length));
-    return values.every(Number.isFinite) ? values : undefined;
-  } catch {
-    return undefined;
-  }
+  const contents = readMatrixFile(file);
+  if (contents === undefined || contents.values.length !== expected.length) return undefined;
+  return Object.entries(expected).every(([name, value]) => contents.header[name] === value) ? contents.values : undefined;
 }
 
 function writeCache(file: string, header: object, matrix: Float32Array): void {

@@ -16,6 +16,12 @@ const LEARNING_RATE = 2;
 const NEGLIGIBLE = 1e-4;
 const EPOCHS = 4;
 
+/** Training's running sums for the averaged parameters (TermClassifier.#step). */
+interface StepWeighted {
+  readonly weights: Float32Array;
+  readonly bias: Float32Array;
+}
+
 /** A text as feature ids and tf-idf weights of unit length; unknown features dropped. */
 interface SparseVector {
   readonly ids: Int32Array;
@@ -29,12 +35,6 @@ export class TermClassifier {
   /** `features × classes`: each feature's weight for every class. */
   readonly #weights: Float32Array;
   readonly #bias: Float32Array;
-  /**
-   * Training only: each step's change times its step number, so that the average of every
-   * step's parameters is `parameters - stepWeighted / steps` without summing them each step.
-   */
-  readonly #stepWeighted: { weights: Float32Array; bias: Float32Array };
-  #stepNumber = 0;
 
   private constructor(classes: number, featureIds: ReadonlyMap<string, number>, idf: Float32Array) {
     this.#classes = classes;
@@ -42,7 +42,6 @@ export class TermClassifier {
     this.#idf = idf;
     this.#weights = new Float32Array(featureIds.size * classes);
     this.#bias = new Float32Array(classes);
-    this.#stepWeighted = { weights: new Float32Array(this.#weights.length), bias: new Float32Array(classes) };
   }
 
   /** Trained on `examples[agent]`, the utterances of each agent (class = agent index). */
@@ -82,6 +81,10 @@ export class TermClassifier {
     const order = rows.map((_, i) => i);
     const shuffle = seededShuffler(rows.length * 31 + examples.length);
     const probabilities = new Float32Array(examples.length);
+    // Each step's change times its step number: the average of every step's parameters is
+    // then `parameters - stepWeighted / steps`, without summing them at each step.
+    const stepWeighted = { weights: new Float32Array(classifier.#weights.length), bias: new Float32Array(examples.length) };
+    let steps = 0;
     const pause = trainingPauses();
     for (let epoch = 0; epoch < EPOCHS; epoch++) {
       shuffle(order);
@@ -90,11 +93,11 @@ export class TermClassifier {
         softmax(probabilities);
         const { labels } = rows[row];
         for (const label of labels) probabilities[label] -= 1 / labels.length;
-        classifier.#step(vectors[row], probabilities);
+        classifier.#step(vectors[row], probabilities, stepWeighted, ++steps);
         await pause();
       }
     }
-    classifier.#average();
+    classifier.#average(stepWeighted, steps);
     return classifier;
   }
 
@@ -115,11 +118,13 @@ export class TermClassifier {
     }
   }
 
-  /** One SGD step against `error` (probabilities minus the row's share of each of its agents). */
-  #step(vector: SparseVector, error: Float32Array): void {
+  /**
+   * SGD step number `number` against `error` (probabilities minus the row's share of each of
+   * its agents); its change, times `number`, also goes into `stepWeighted`.
+   */
+  #step(vector: SparseVector, error: Float32Array, stepWeighted: StepWeighted, number: number): void {
     const classes = this.#classes;
-    const number = ++this.#stepNumber;
-    const { weights, bias } = this.#stepWeighted;
+    const { weights, bias } = stepWeighted;
     for (let k = 0; k < vector.ids.length; k++) {
       const base = vector.ids[k] * classes;
       const rate = LEARNING_RATE * vector.weights[k];
@@ -140,9 +145,7 @@ export class TermClassifier {
    * not decide between agents that share them, so two agents with the same examples stay an
    * even split, and the result is steadier than the last step's.
    */
-  #average(): void {
-    const steps = this.#stepNumber;
-    const { weights, bias } = this.#stepWeighted;
+  #average({ weights, bias }: StepWeighted, steps: number): void {
     for (let i = 0; i < this.#weights.length; i++) this.#weights[i] -= weights[i] / steps;
     for (let c = 0; c < this.#classes; c++) this.#bias[c] -= bias[c] / steps;
   }

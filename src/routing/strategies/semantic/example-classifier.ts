@@ -24,8 +24,6 @@ const NEGLIGIBLE = 1e-5;
  */
 export const CLASSIFIER_VERSION = 'softmax-s10-lr1-linear-e4-b32-shared';
 
-
-
 export class ExampleClassifier {
   readonly #classes: number;
   readonly #dimension: number;
