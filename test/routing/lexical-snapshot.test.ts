@@ -72,10 +72,12 @@ describe('lexical index snapshots', () => {
       const expected = await decisions(await lexical(registry), texts);
 
       const building = await lexical(registry, snapshots);
-      assert.equal(snapshots.writes, 1, 'the first router builds the index and keeps its snapshot');
+      // The word index, and for a registry described by examples also the examples' classifier.
+      const kinds = registry.agents.every((agent) => agent.examples.length >= 5) ? 2 : 1;
+      assert.equal(snapshots.writes, kinds, 'the first router builds its indexes and keeps their snapshots');
       const restored = await lexical(registry, snapshots);
-      assert.equal(snapshots.writes, 1, 'the second router restores it instead of building it');
-      assert.equal(snapshots.reads, 2);
+      assert.equal(snapshots.writes, kinds, 'the second router restores them instead of building them');
+      assert.equal(snapshots.reads, 2 * kinds);
 
       assert.deepEqual(await decisions(building, texts), expected);
       assert.deepEqual(await decisions(restored, texts), expected);
@@ -151,6 +153,47 @@ describe('lexical index snapshots', () => {
         const store = handing(snapshot);
         const router = await lexical(registry, store);
         assert.equal(store.written.length, 1, 'built and kept again');
+        assert.deepEqual(await decisions(router, texts), expected);
+      });
+    }
+  });
+
+  describe("an examples' classifier snapshot that does not fit is trained again, with the same decisions", async () => {
+    const clinc = await loadRegistry([path.join(EVAL, 'clinc150/registry.yaml')]);
+    const intents = (names: readonly string[], version: string): Registry => ({
+      ...clinc,
+      agents: clinc.agents.filter((agent) => names.includes(agent.name)),
+      version,
+    });
+    const registry = intents(['definition', 'meaning_of_life', 'oil_change_when', 'oil_change_how'], 'four-intents');
+    const texts = ['tell me the meaning of hegemony', 'when do i need to change my motor oil', 'what is the meaning of life', 'how do i change the oil in my car'];
+    const expected = await decisions(await lexical(registry), texts);
+    const snapshots = new MemorySnapshots();
+    await lexical(registry, snapshots);
+    const kept = (store: MemorySnapshots) =>
+      JSON.parse([...store.texts].find(([key]) => key.startsWith('term-classifier/'))![1]) as Record<string, unknown>;
+    const good = kept(snapshots);
+    const other = new MemorySnapshots();
+    // Another registry of as many agents: its classifier has the right shape, but is not this one's.
+    await lexical(intents(['definition', 'meaning_of_life', 'oil_change_when', 'calories'], 'other-four'), other);
+    const lexicalIndex = JSON.parse([...snapshots.texts].find(([key]) => key.startsWith('lexical/'))![1]) as unknown;
+
+    for (const [label, snapshot] of [
+      ['null', null],
+      ["another registry's classifier", kept(other)],
+      ['weights of the wrong length', { ...good, weights: (good.weights as string).slice(8) }],
+      ['weights that are not packed', { ...good, weights: [1, 2, 3] }],
+      ['a non-finite bias', { ...good, bias: Buffer.from(new Float32Array([NaN, 0, 0, 0]).buffer).toString('base64') }],
+      ['a duplicated feature', { ...good, features: [(good.features as string[])[1], ...(good.features as string[]).slice(1)] }],
+    ] as const) {
+      test(label, async () => {
+        const written: string[] = [];
+        const store: IndexSnapshots = {
+          read: (kind) => structuredClone(kind === 'lexical' ? lexicalIndex : snapshot),
+          write: (kind) => written.push(kind),
+        };
+        const router = await lexical(registry, store);
+        assert.deepEqual(written, ['term-classifier'], 'trained and kept again');
         assert.deepEqual(await decisions(router, texts), expected);
       });
     }

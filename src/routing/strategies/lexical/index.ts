@@ -1,5 +1,5 @@
 import type { Registry } from '../../../registry/agent.ts';
-import type { Candidate, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from '../../strategy.ts';
+import type { Candidate, IndexSnapshots, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from '../../strategy.ts';
 import { CANDIDATES, contextScore, describedByExamples, sigmoid, strength, withHistory } from '../shared.ts';
 import { lexicalReason, lexicalSource, LexicalRanker } from './ranker.ts';
 import { TermClassifier } from './term-classifier.ts';
@@ -15,6 +15,23 @@ const CLASSIFIER = { weight: 8, evenProbability: 0.3 } as const;
 
 const logit = (p: number) => Math.log(p / (1 - p));
 
+/** The kind of index under which the examples' classifier is kept (IndexSnapshots). */
+const CLASSIFIER_KIND = 'term-classifier';
+
+/**
+ * The examples' classifier of a registry version: restored when `snapshots` has a sound one
+ * (training is deterministic, so it is the classifier training would give), otherwise
+ * trained and its snapshot kept for the next process.
+ */
+async function termClassifier(registry: Registry, snapshots: IndexSnapshots | undefined): Promise<TermClassifier> {
+  const examples = registry.agents.map((agent) => agent.examples);
+  const restored = snapshots && TermClassifier.restore(snapshots.read(CLASSIFIER_KIND, registry.version), registry.version, examples.length);
+  if (restored) return restored;
+  const trained = await TermClassifier.train(examples);
+  snapshots?.write(CLASSIFIER_KIND, registry.version, trained.snapshot(registry.version));
+  return trained;
+}
+
 export const lexical: ScoringStrategy = {
   name: 'lexical',
   description:
@@ -22,7 +39,7 @@ export const lexical: ScoringStrategy = {
   prepare(registry: Registry, services: StrategyServices): PreparedStrategy | Promise<PreparedStrategy> {
     const ranker = LexicalRanker.prepare(registry, services.indexSnapshots);
     if (!describedByExamples(registry)) return rankWith(registry, ranker, undefined);
-    return TermClassifier.train(registry.agents.map((agent) => agent.examples)).then((classifier) => rankWith(registry, ranker, classifier));
+    return termClassifier(registry, services.indexSnapshots).then((classifier) => rankWith(registry, ranker, classifier));
   },
 };
 

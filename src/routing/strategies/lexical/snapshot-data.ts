@@ -40,6 +40,26 @@ function finite<T extends Float64Array | Float32Array>(value: unknown, type: new
 }
 
 /**
+ * Float32 values as base64 of their bytes: exact, and a model of millions of parameters
+ * is one JSON string to parse instead of millions of numbers.
+ */
+export function packFloat32s(values: Float32Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+/** `length` finite float32 values packed by packFloat32s. */
+export function unpackFloat32s(value: unknown, length: number): Float32Array | undefined {
+  if (typeof value !== 'string') return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.byteLength !== length * Float32Array.BYTES_PER_ELEMENT) return undefined;
+  // A copy: the decoded bytes need not start at a 4-byte boundary of their buffer.
+  const out = new Float32Array(length);
+  new Uint8Array(out.buffer).set(bytes);
+  for (let i = 0; i < length; i++) if (!Number.isFinite(out[i])) return undefined;
+  return out;
+}
+
+/**
  * Offsets splitting `total` flat items into `lists` consecutive non-empty lists: list i is
  * items offsets[i]..offsets[i + 1].
  */
