@@ -56,7 +56,7 @@ function fieldTexts(agent: Agent): Record<Field, readonly string[]> {
 }
 
 /** snake_case capabilities and domains read as words. */
-const asProse = (text: string) => text.replaceAll('_', ' ');
+export const asProse = (text: string) => text.replaceAll('_', ' ');
 
 /** One agent's weight for one term: saturated field-weighted frequency × idf. */
 export interface Posting {

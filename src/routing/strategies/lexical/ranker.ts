@@ -6,6 +6,7 @@ import { confidence, confidenceFeatures } from './confidence.ts';
 import { ExampleIndex, type ExampleIndexSnapshot } from './example-index.ts';
 import { EvidenceCollector, type Evidence } from './evidence.ts';
 import { isRecord } from './snapshot-data.ts';
+import { TriggerPhrases } from './trigger-phrases.ts';
 
 /** One agent's lexical evidence with its calibrated confidence. */
 export interface LexicalMatch {
@@ -81,7 +82,7 @@ export class LexicalRanker {
     this.#registry = registry;
     this.#agents = agents;
     this.#examples = examples;
-    this.#collector = new EvidenceCollector(agents, examples, registry.agents.length);
+    this.#collector = new EvidenceCollector(agents, examples, new TriggerPhrases(registry.agents), registry.agents.length);
   }
 
   /**

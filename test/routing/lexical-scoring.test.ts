@@ -1,0 +1,67 @@
+/**
+ * How the lexical strategy weighs the words of a request against agents' fields: what an
+ * agent declares outweighs what its system prompt mentions, a trigger phrase counts whole
+ * more than one of its words met elsewhere, and a misspelt word still finds its agent.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Router } from '../../src/routing/router.ts';
+import { LexicalRanker } from '../../src/routing/strategies/lexical/ranker.ts';
+import { registryOf } from './registry-fixture.ts';
+
+const router = () =>
+  Router.create(
+    registryOf([
+      {
+        name: 'pr-create',
+        description: 'Opens GitHub pull requests with a generated description.',
+        triggers: ['make a pull request', 'open a PR'],
+      },
+      {
+        name: 'context-gatherer',
+        description: 'Collects what a task needs before work starts: relevant files, tickets, recent commits and node types.',
+        contextTriggers: ['onboarding a team to a codebase area'],
+      },
+      {
+        name: 'log-writer',
+        description: 'Writes structured velocity log entries for a work session.',
+        body: 'You gather context about the session, pull the relevant files and recent commits, and write the log.',
+      },
+    ]),
+    { defaultStrategy: 'lexical', cache: false },
+  );
+
+async function top(request: string): Promise<string | null> {
+  const result = await (await router()).route({ user_request: request, options: { min_confidence: 0 } });
+  return result.recommendations[0]?.agent_name ?? null;
+}
+
+test('a trigger phrase present in full selects its agent', async () => {
+  assert.equal(await top('make a pull request for this branch'), 'pr-create');
+});
+
+test('a word of a trigger phrase weighs less when the request lacks the rest of the phrase', () => {
+  const ranker = LexicalRanker.prepare(registryOf([{ name: 'pr-create', triggers: ['make a pull request'] }]));
+  const weightOfPull = (request: string) => ranker.rank(request, 1)[0].evidence.terms.find((term) => term.word === 'pull')!.weight;
+  const whole = weightOfPull('make a pull request');
+  assert.ok(weightOfPull('make a pull request for this branch') === whole, 'the same phrase, the same weight');
+  // "pull" is a third of the phrase here: it keeps 1 − 0.5 × 2/3 of its weight.
+  assert.ok(Math.abs(weightOfPull('pull together the files') / whole - 2 / 3) < 1e-9);
+});
+
+test("a description outweighs the same words in an agent's system prompt", async () => {
+  assert.equal(await top('collect the relevant files and recent commits'), 'context-gatherer');
+});
+
+test('a misspelt word is read as the closest word the agents use', async () => {
+  // No word of these requests is in any agent's text as typed.
+  assert.equal(await top('relevnt tikcets'), 'context-gatherer');
+  const result = await (await router()).route({ user_request: 'reqeust', options: { min_confidence: 0 } });
+  assert.equal(result.recommendations[0]?.agent_name, 'pr-create');
+  assert.match(result.recommendations[0].reason, /'reqeust'/, 'the reason quotes the word as typed');
+});
+
+test('short words are not corrected: they would collide with too many real ones', async () => {
+  assert.equal(await top('fiels'), 'context-gatherer', 'five letters: corrected');
+  assert.equal(await top('fils'), null, 'four letters: left alone');
+});
