@@ -69,6 +69,7 @@ test('every agent the bundled sets expect exists in the registry they are labell
     [path.join(EVAL, 'registry-o.dev.jsonl'), path.join(FIXTURES, 'omniclaude-agents'), 70],
     [path.join(EVAL, 'registry-v.dev.jsonl'), path.join(FIXTURES, 'claude-agents/voltagent'), 70],
     [path.join(EVAL, 'omniclaude/golden_corpus.json'), path.join(FIXTURES, 'omniclaude-agents/agent-registry.yaml'), 102],
+    [path.join(EVAL, 'wshobson.blind.jsonl'), path.join(FIXTURES, 'claude-agents/wshobson'), 50],
   ];
   for (const [set, source, count] of pairs) {
     const rows = await readLabelledSet(set);
