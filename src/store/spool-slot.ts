@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** A spool file this process alone writes, held until `release`. */
@@ -37,23 +37,20 @@ function ownerOf(lock: string): number | undefined {
  * process restarted after a crash takes over the slot its dead predecessor held, so that the
  * decisions spooled before the crash are replayed before any new ones.
  *
- * The lock is a file created exclusively, holding the owner's pid; a lock whose pid is not
- * running is stale and is taken over. (A recycled pid can make a stale lock look live: the
- * slot is then skipped, and its spool waits for the next claim after that process exits.)
+ * The lock is a file holding the owner's pid, written aside and then linked into place, so
+ * that no claimant ever reads a lock without its pid (two processes starting at once would
+ * each take the other's half-made lock for a crashed one's). A lock whose pid is not running
+ * is stale and is taken over. (A recycled pid can make a stale lock look live: the slot is
+ * then skipped, and its spool waits for the next claim after that process exits.)
  */
 export function claimSpoolSlot(dir: string): SpoolSlot {
   mkdirSync(dir, { recursive: true });
   for (let slot = 0; slot < MAX_SLOTS; slot++) {
     const lock = path.join(dir, `spool-${slot}.lock`);
     for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = openSync(lock, 'wx');
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
+      if (createLock(lock)) {
         const file = path.join(dir, `spool-${slot}.jsonl`);
         return { file, release: () => (removeIfEmpty(file), releaseLock(lock)) };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const owner = ownerOf(lock);
       if (owner !== undefined && alive(owner)) break;
@@ -66,6 +63,21 @@ export function claimSpoolSlot(dir: string): SpoolSlot {
     }
   }
   throw new Error(`no free spool slot in ${dir}: ${MAX_SLOTS} live writers hold them`);
+}
+
+/** Creates `lock` holding this process's pid, whole or not at all; false when it exists. */
+function createLock(lock: string): boolean {
+  const draft = `${lock}.${process.pid}.draft`;
+  writeFileSync(draft, String(process.pid));
+  try {
+    linkSync(draft, lock);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  } finally {
+    rmSync(draft, { force: true });
+  }
 }
 
 /** An empty spool is not worth leaving behind: the next claimant makes a new one. */
