@@ -1,5 +1,6 @@
-import { linkSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 /** A spool file this process alone writes, held until `release`. */
 export interface SpoolSlot {
@@ -40,43 +41,91 @@ function ownerOf(lock: string): number | undefined {
  * The lock is a file holding the owner's pid, written aside and then linked into place, so
  * that no claimant ever reads a lock without its pid (two processes starting at once would
  * each take the other's half-made lock for a crashed one's). A lock whose pid is not running
- * is stale and is taken over. (A recycled pid can make a stale lock look live: the slot is
- * then skipped, and its spool waits for the next claim after that process exits.)
+ * is stale and is taken over, one claimant at a time (takeOver). (A recycled pid can make a
+ * stale lock look live: the slot is then skipped, and its spool waits for the next claim
+ * after that process exits.)
  */
 export function claimSpoolSlot(dir: string): SpoolSlot {
   mkdirSync(dir, { recursive: true });
-  for (let slot = 0; slot < MAX_SLOTS; slot++) {
-    const lock = path.join(dir, `spool-${slot}.lock`);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (createLock(lock)) {
+  removeDeadDrafts(dir);
+  const draft = path.join(dir, `${DRAFT_PREFIX}${process.pid}-${threadId}`);
+  writeFileSync(draft, String(process.pid));
+  try {
+    for (let slot = 0; slot < MAX_SLOTS; slot++) {
+      const lock = path.join(dir, `spool-${slot}.lock`);
+      if (createLock(lock, draft) || takeOver(lock, draft)) {
         const file = path.join(dir, `spool-${slot}.jsonl`);
         return { file, release: () => (removeIfEmpty(file), releaseLock(lock)) };
       }
-      const owner = ownerOf(lock);
-      if (owner !== undefined && alive(owner)) break;
-      // Stale: remove it and try this slot once more (another claimant may win the race).
-      try {
-        unlinkSync(lock);
-      } catch {
-        // already removed by another claimant
-      }
     }
+  } finally {
+    rmSync(draft, { force: true });
   }
   throw new Error(`no free spool slot in ${dir}: ${MAX_SLOTS} live writers hold them`);
 }
 
-/** Creates `lock` holding this process's pid, whole or not at all; false when it exists. */
-function createLock(lock: string): boolean {
-  const draft = `${lock}.${process.pid}.draft`;
-  writeFileSync(draft, String(process.pid));
+/** Locks are drafted as `lock-draft-<pid>-<thread>` (one per claim), then linked into place. */
+const DRAFT_PREFIX = 'lock-draft-';
+
+/** Filesystems without hard links (vfat, some network mounts) refuse `link` with these. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
+/** Creates `file` holding `draft`'s pid, whole; false when it exists. */
+function createLock(file: string, draft: string): boolean {
   try {
-    linkSync(draft, lock);
+    linkSync(draft, file);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    if (!NO_HARD_LINKS.has(code)) throw error;
+  }
+  // No hard links here: an exclusive create, whose pid follows a moment later.
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/**
+ * Takes over `lock` when its owner is not running. A guard file, created exclusively, lets
+ * one claimant at a time do so, and it reads the owner again under the guard: two claimants
+ * that both saw the dead owner cannot both remove the lock, the second one removing the
+ * first one's new lock. A guard left by a claimant that died taking over is removed, and the
+ * slot left for the next claim.
+ */
+function takeOver(lock: string, draft: string): boolean {
+  if (!stale(lock)) return false;
+  const guard = `${lock}.takeover`;
+  if (!createLock(guard, draft)) {
+    if (stale(guard)) rmSync(guard, { force: true });
     return false;
+  }
+  try {
+    if (!stale(lock)) return false;
+    rmSync(lock, { force: true });
+    return createLock(lock, draft);
   } finally {
-    rmSync(draft, { force: true });
+    rmSync(guard, { force: true });
+  }
+}
+
+/** The lock exists and no running process owns it. */
+function stale(lock: string): boolean {
+  if (!existsSync(lock)) return false;
+  const owner = ownerOf(lock);
+  return owner === undefined || !alive(owner);
+}
+
+/** Drafts a claimant left when it was killed mid-claim. */
+function removeDeadDrafts(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(DRAFT_PREFIX)) continue;
+    const pid = Number.parseInt(name.slice(DRAFT_PREFIX.length), 10);
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(path.join(dir, name), { force: true });
   }
 }
 

@@ -4,9 +4,13 @@
  * more than one of its words met elsewhere, and a misspelt word still finds its agent.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { loadRegistry } from '../../src/registry/load.ts';
 import { Router } from '../../src/routing/router.ts';
 import { LexicalRanker } from '../../src/routing/strategies/lexical/ranker.ts';
+import { EVAL, FIXTURES } from '../registry/helpers.ts';
 import { registryOf } from './registry-fixture.ts';
 
 const router = () =>
@@ -44,9 +48,49 @@ test('a word of a trigger phrase weighs less when the request lacks the rest of 
   const ranker = LexicalRanker.prepare(registryOf([{ name: 'pr-create', triggers: ['make a pull request'] }]));
   const weightOfPull = (request: string) => ranker.rank(request, 1)[0].evidence.terms.find((term) => term.word === 'pull')!.weight;
   const whole = weightOfPull('make a pull request');
-  assert.ok(weightOfPull('make a pull request for this branch') === whole, 'the same phrase, the same weight');
+  assert.equal(weightOfPull('make a pull request for this branch'), whole, 'the same phrase, the same weight');
+  assert.equal(weightOfPull('make a pull reqeust'), whole, 'a corrected typo completes the phrase');
   // "pull" is a third of the phrase here: it keeps 1 − 0.5 × 2/3 of its weight.
   assert.ok(Math.abs(weightOfPull('pull together the files') / whole - 2 / 3) < 1e-9);
+});
+
+test('only the share of a word\'s weight that comes from trigger phrases is discounted', () => {
+  const registry = registryOf([
+    { name: 'pr-create', triggers: ['make a pull request'] },
+    { name: 'pr-helper', description: 'pull requests', triggers: ['make a pull request'] },
+  ]);
+  const ranker = LexicalRanker.prepare(registry);
+  const pull = (request: string, agent: string) =>
+    ranker.rank(request, 2).find((match) => registry.agents[match.evidence.agent].name === agent)!.evidence.terms.find((term) => term.word === 'pull')!.weight;
+  const kept = (agent: string) => pull('pull together the files', agent) / pull('make a pull request', agent);
+  assert.ok(Math.abs(kept('pr-create') - 2 / 3) < 1e-9);
+  assert.ok(kept('pr-helper') > 2 / 3 + 0.05, `its description's "pull" keeps its weight (kept ${kept('pr-helper')})`);
+});
+
+describe('over a real registry with trigger phrases', async () => {
+  const registry = await loadRegistry([path.join(FIXTURES, 'omniclaude-agents')]);
+  const ranker = LexicalRanker.prepare(registry);
+  const requests = readFileSync(path.join(EVAL, 'registry-o.dev.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { request: string }).request);
+
+  test('the best agents do not depend on how many are asked for', () => {
+    for (const request of requests) {
+      const few = ranker.rank(request, 3).map((match) => [match.evidence.agent, match.evidence.score]);
+      const many = ranker.rank(request, 20).map((match) => [match.evidence.agent, match.evidence.score]);
+      assert.deepEqual(few, many.slice(0, 3), request);
+    }
+  });
+
+  test("an agent's score is the sum of its fields' scores", () => {
+    for (const request of requests) {
+      for (const { evidence } of ranker.rank(request, 10)) {
+        const sum = Object.values(evidence.byField).reduce((total, value) => total + value, 0);
+        assert.ok(Math.abs(sum - evidence.score) < 1e-9, `${request}: ${sum} vs ${evidence.score}`);
+      }
+    }
+  });
 });
 
 test("a description outweighs the same words in an agent's system prompt", async () => {

@@ -12,6 +12,7 @@ import type { Registry } from '../../src/registry/agent.ts';
 import { loadRegistry } from '../../src/registry/load.ts';
 import { Router } from '../../src/routing/router.ts';
 import type { IndexSnapshots } from '../../src/routing/strategy.ts';
+import { describedByExamples } from '../../src/routing/strategies/shared.ts';
 import { DEFAULT_MODEL, loadEncoder } from '../../src/embedding/encoder.ts';
 import { embeddingServices } from '../../src/embedding/services.ts';
 import { skipUnlessFetched } from '../embedding/model-gate.ts';
@@ -73,7 +74,7 @@ describe('lexical index snapshots', () => {
 
       const building = await lexical(registry, snapshots);
       // The word index, and for a registry described by examples also the examples' classifier.
-      const kinds = registry.agents.every((agent) => agent.examples.length >= 5) ? 2 : 1;
+      const kinds = describedByExamples(registry) ? 2 : 1;
       assert.equal(snapshots.writes, kinds, 'the first router builds its indexes and keeps their snapshots');
       const restored = await lexical(registry, snapshots);
       assert.equal(snapshots.writes, kinds, 'the second router restores them instead of building them');
@@ -144,6 +145,8 @@ describe('lexical index snapshots', () => {
       ['an agent out of range', agents({ agents: [999, ...firstAgents.slice(1)] })],
       ['postings out of order', agents({ agents: swapped })],
       ['a field out of range', agents({ fields: [99, ...(good.agents.fields as unknown[]).slice(1)] })],
+      ['a trigger share above 1', agents({ triggerShares: [1.5, ...(good.agents.triggerShares as unknown[]).slice(1)] })],
+      ['a missing context-trigger share', agents({ contextTriggerShares: (good.agents.contextTriggerShares as unknown[]).slice(1) })],
       ['offsets that do not cover the postings', agents({ offsets: (good.agents.offsets as unknown[]).slice(0, -1) })],
       ['a duplicated term', agents({ terms: [(good.agents.terms as string[])[1], ...(good.agents.terms as string[]).slice(1)] })],
       ['a non-finite unseen idf', agents({ unseenIdf: 'Infinity' })],

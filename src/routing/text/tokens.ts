@@ -20,6 +20,9 @@ const STOP_WORDS = new Set(
     .filter(Boolean),
 );
 
+/** snake_case capabilities and domains read as words. */
+export const asProse = (text: string) => text.replaceAll('_', ' ');
+
 const WORD = /[\p{L}\p{N}]+/gu;
 const stems = new Map<string, string>();
 

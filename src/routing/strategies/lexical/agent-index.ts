@@ -1,7 +1,7 @@
 import type { Agent } from '../../../registry/agent.ts';
-import { stem, terms, words } from '../../text/tokens.ts';
+import { asProse, stem, terms, words } from '../../text/tokens.ts';
 import { TypoIndex } from '../../text/typo-index.ts';
-import { float64s, int32s, isRecord, listOffsets, strings } from './snapshot-data.ts';
+import { float32s, float64s, int32s, isRecord, listOffsets, strings } from './snapshot-data.ts';
 
 /**
  * The agent fields scored separately, with their BM25F weights (tuned on the dev sets):
@@ -21,6 +21,10 @@ export const FIELD_WEIGHTS = {
 } as const;
 export type Field = keyof typeof FIELD_WEIGHTS;
 const FIELDS = Object.keys(FIELD_WEIGHTS) as Field[];
+
+/** The fields whose entries are phrases, each naming one situation whole (trigger-phrases.ts). */
+export const PHRASE_FIELDS = ['triggers', 'contextTriggers'] as const;
+export type PhraseField = (typeof PHRASE_FIELDS)[number];
 
 /** BM25 saturation and length normalisation. A high k1 keeps field weights apart. */
 const K1 = 4;
@@ -55,15 +59,14 @@ function fieldTexts(agent: Agent): Record<Field, readonly string[]> {
   };
 }
 
-/** snake_case capabilities and domains read as words. */
-export const asProse = (text: string) => text.replaceAll('_', ' ');
-
 /** One agent's weight for one term: saturated field-weighted frequency × idf. */
 export interface Posting {
   readonly agent: number;
   readonly weight: number;
   /** The field contributing most, cited in the reason. */
   readonly field: Field;
+  /** The share of the weight each phrase field contributes (0 when the term is not in it). */
+  readonly phraseShares: Readonly<Record<PhraseField, number>>;
 }
 
 export interface QueryTerm {
@@ -81,6 +84,9 @@ export interface PostingList {
   readonly weights: Float64Array;
   /** The field contributing most to each posting, as its index in FIELDS. */
   readonly fields: Uint8Array;
+  /** Each posting's share of weight from the triggers and from the context triggers. */
+  readonly triggerShares: Float32Array;
+  readonly contextTriggerShares: Float32Array;
 }
 
 /** A built index as JSON data: what a later process restores instead of building it again. */
@@ -93,6 +99,8 @@ export interface AgentIndexSnapshot {
   readonly agents: number[];
   readonly weights: number[];
   readonly fields: number[];
+  readonly triggerShares: number[];
+  readonly contextTriggerShares: number[];
   readonly unseenIdf: number;
   /** The typo vocabulary: words[i] is used by wordAgents[i] agents. */
   readonly words: string[];
@@ -135,15 +143,16 @@ export class AgentIndex {
     const documentFrequency = new Map<string, number>();
     const bodyFrequency = new Map<string, number>();
     const frequencies = fieldTerms.map((perField) => {
-      const tf = new Map<string, { value: number; field: Field; best: number }>();
+      const tf = new Map<string, { value: number; field: Field; best: number; triggers: number; contextTriggers: number }>();
       for (const field of FIELDS) {
         const norm = 1 - B + (B * perField[field].length) / averageLength[field];
         const counts = new Map<string, number>();
         for (const term of perField[field]) counts.set(term, (counts.get(term) ?? 0) + 1);
         for (const [term, count] of counts) {
           const contribution = (FIELD_WEIGHTS[field] * count) / norm;
-          const entry = tf.get(term) ?? { value: 0, field, best: 0 };
+          const entry = tf.get(term) ?? { value: 0, field, best: 0, triggers: 0, contextTriggers: 0 };
           entry.value += contribution;
+          if (field === 'triggers' || field === 'contextTriggers') entry[field] += contribution;
           if (contribution > entry.best) {
             entry.best = contribution;
             entry.field = field;
@@ -164,20 +173,29 @@ export class AgentIndex {
     for (const [term, df] of documentFrequency) idf.set(term, idfOf(df));
 
     // Agents are visited in order, so every list comes out ascending.
-    const lists = new Map<string, { agents: number[]; weights: number[]; fields: number[] }>();
+    type Lists = { agents: number[]; weights: number[]; fields: number[]; triggerShares: number[]; contextTriggerShares: number[] };
+    const lists = new Map<string, Lists>();
     frequencies.forEach((tf, agent) => {
-      for (const [term, { value, field }] of tf) {
+      for (const [term, { value, field, triggers, contextTriggers }] of tf) {
         const saturated = (value * (K1 + 1)) / (K1 + value);
         let list = lists.get(term);
-        if (list === undefined) lists.set(term, (list = { agents: [], weights: [], fields: [] }));
+        if (list === undefined) lists.set(term, (list = { agents: [], weights: [], fields: [], triggerShares: [], contextTriggerShares: [] }));
         list.agents.push(agent);
         list.weights.push(saturated * idf.get(term)!);
         list.fields.push(FIELDS.indexOf(field));
+        list.triggerShares.push(triggers / value);
+        list.contextTriggerShares.push(contextTriggers / value);
       }
     });
     const postings = new Map<string, PostingList>();
     for (const [term, list] of lists) {
-      postings.set(term, { agents: Int32Array.from(list.agents), weights: Float64Array.from(list.weights), fields: Uint8Array.from(list.fields) });
+      postings.set(term, {
+        agents: Int32Array.from(list.agents),
+        weights: Float64Array.from(list.weights),
+        fields: Uint8Array.from(list.fields),
+        triggerShares: Float32Array.from(list.triggerShares),
+        contextTriggerShares: Float32Array.from(list.contextTriggerShares),
+      });
     }
 
     // Typos are corrected towards the routing fields' words only: a body's thousands of
@@ -202,6 +220,8 @@ export class AgentIndex {
       agents: [],
       weights: [],
       fields: [],
+      triggerShares: [],
+      contextTriggerShares: [],
       unseenIdf: this.unseenIdf,
       words: [...this.#typos.vocabulary.keys()],
       wordAgents: [...this.#typos.vocabulary.values()],
@@ -213,6 +233,8 @@ export class AgentIndex {
         snapshot.agents.push(list.agents[i]);
         snapshot.weights.push(list.weights[i]);
         snapshot.fields.push(list.fields[i]);
+        snapshot.triggerShares.push(list.triggerShares[i]);
+        snapshot.contextTriggerShares.push(list.contextTriggerShares[i]);
       }
       snapshot.offsets.push(snapshot.agents.length);
     }
@@ -227,11 +249,14 @@ export class AgentIndex {
     const agents = int32s(snapshot.agents, 0, agentCount - 1);
     const weights = float64s(snapshot.weights);
     const fields = int32s(snapshot.fields, 0, FIELDS.length - 1);
+    const triggerShares = shares(snapshot.triggerShares);
+    const contextTriggerShares = shares(snapshot.contextTriggerShares);
     const wordList = strings(snapshot.words);
     const wordAgents = int32s(snapshot.wordAgents, 1, agentCount);
-    if (!termList || !idfs || !agents || !weights || !fields || !wordList || !wordAgents) return undefined;
+    if (!termList || !idfs || !agents || !weights || !fields || !triggerShares || !contextTriggerShares || !wordList || !wordAgents) return undefined;
     const offsets = listOffsets(snapshot.offsets, termList.length, agents.length);
-    if (!offsets || idfs.length !== termList.length || weights.length !== agents.length || fields.length !== agents.length) return undefined;
+    if (!offsets || idfs.length !== termList.length) return undefined;
+    if ([weights, fields, triggerShares, contextTriggerShares].some((values) => values.length !== agents.length)) return undefined;
     if (wordAgents.length !== wordList.length) return undefined;
 
     const fieldIndexes = Uint8Array.from(fields);
@@ -241,7 +266,13 @@ export class AgentIndex {
       const start = offsets[i];
       const end = offsets[i + 1];
       for (let j = start + 1; j < end; j++) if (agents[j] <= agents[j - 1]) return undefined;
-      postings.set(termList[i], { agents: agents.subarray(start, end), weights: weights.subarray(start, end), fields: fieldIndexes.subarray(start, end) });
+      postings.set(termList[i], {
+        agents: agents.subarray(start, end),
+        weights: weights.subarray(start, end),
+        fields: fieldIndexes.subarray(start, end),
+        triggerShares: triggerShares.subarray(start, end),
+        contextTriggerShares: contextTriggerShares.subarray(start, end),
+      });
       idf.set(termList[i], idfs[i]);
     }
     const vocabulary = new Map<string, number>();
@@ -261,7 +292,14 @@ export class AgentIndex {
       const middle = (low + high) >>> 1;
       if (agents[middle] < agent) low = middle + 1;
       else if (agents[middle] > agent) high = middle - 1;
-      else return { agent, weight: list.weights[middle], field: FIELDS[list.fields[middle]] };
+      else {
+        return {
+          agent,
+          weight: list.weights[middle],
+          field: FIELDS[list.fields[middle]],
+          phraseShares: { triggers: list.triggerShares[middle], contextTriggers: list.contextTriggerShares[middle] },
+        };
+      }
     }
     return undefined;
   }
@@ -288,4 +326,10 @@ export class AgentIndex {
     }
     return out;
   }
+}
+
+/** Shares of a weight: finite values in 0..1. */
+function shares(value: unknown): Float32Array | undefined {
+  const values = float32s(value);
+  return values && values.every((share) => share >= 0 && share <= 1) ? values : undefined;
 }

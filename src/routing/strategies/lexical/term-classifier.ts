@@ -5,8 +5,8 @@
  * val in-scope top-1 with the lexical strategy: 86 → 89 %).
  *
  * Trained in-process with seeded, averaged SGD, one example at a time; pure computation, no I/O.
- * Sparse inputs make it cheap: a CLINC150-sized registry (15,000 examples) trains in one to
- * three seconds, so a process keeps its snapshot for the next (lexical/index.ts).
+ * Sparse inputs make it cheap: a CLINC150-sized registry (15,000 examples) trains in 1.4–3 s,
+ * so a process keeps its snapshot for the next (lexical/index.ts).
  */
 import { features, utteranceStems } from './example-index.ts';
 import { isRecord, packFloat32s, strings, unpackFloat32s } from './snapshot-data.ts';

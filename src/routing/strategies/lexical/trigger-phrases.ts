@@ -1,15 +1,8 @@
 import type { Agent } from '../../../registry/agent.ts';
-import { terms } from '../../text/tokens.ts';
-import { asProse, type Field } from './agent-index.ts';
+import { asProse, terms } from '../../text/tokens.ts';
+import type { PhraseField } from './agent-index.ts';
 
-/** The fields whose entries are phrases, each naming one situation whole. */
-export type PhraseField = Extract<Field, 'triggers' | 'contextTriggers'>;
-
-export function isPhraseField(field: Field): field is PhraseField {
-  return field === 'triggers' || field === 'contextTriggers';
-}
-
-/** Each term of an agent's phrases in one field → the phrases (as terms) holding it. */
+/** Each distinct term of an agent's phrases in one field → the phrases (distinct terms) holding it. */
 type PhrasesByTerm = ReadonlyMap<string, readonly (readonly string[])[]>;
 
 /**
@@ -26,14 +19,12 @@ export class TriggerPhrases {
   }
 
   /**
-   * The largest share of one of `agent`'s `field` phrases holding `term` whose terms the
-   * request has; 1 when no phrase holds it (the word came from a phrase's other form).
+   * The largest share of the distinct terms of one of `agent`'s `field` phrases holding
+   * `term` that the request has; 0 when no phrase holds it.
    */
   coverage(agent: number, field: PhraseField, term: string, requestTerms: ReadonlySet<string>): number {
-    const phrases = this.#phrases(agent)[field].get(term);
-    if (phrases === undefined) return 1;
     let best = 0;
-    for (const phrase of phrases) {
+    for (const phrase of this.#phrases(agent)[field].get(term) ?? []) {
       let present = 0;
       for (const phraseTerm of phrase) if (requestTerms.has(phraseTerm)) present++;
       if (present / phrase.length > best) best = present / phrase.length;
@@ -55,8 +46,8 @@ export class TriggerPhrases {
 function byTerm(texts: readonly string[]): PhrasesByTerm {
   const out = new Map<string, string[][]>();
   for (const text of texts) {
-    const phrase = terms(asProse(text));
-    for (const term of new Set(phrase)) {
+    const phrase = [...new Set(terms(asProse(text)))];
+    for (const term of phrase) {
       const holding = out.get(term);
       if (holding === undefined) out.set(term, [phrase]);
       else holding.push(phrase);
