@@ -67,6 +67,25 @@ test('only the share of a word\'s weight that comes from trigger phrases is disc
   assert.ok(kept('pr-helper') > 2 / 3 + 0.05, `its description's "pull" keeps its weight (kept ${kept('pr-helper')})`);
 });
 
+test("an agent's anti-trigger in the request counts against it, and the reason says so", async () => {
+  const registry = registryOf([
+    {
+      name: 'frontend-builder',
+      description: 'Builds pages and components, their visual design and layout, and their regression fixes.',
+      antiTriggers: ['visual regression'],
+    },
+    { name: 'ui-tester', description: 'Runs visual checks of user interfaces across browsers.' },
+  ]);
+  const route = async (user_request: string) =>
+    (await Router.create(registry, { defaultStrategy: 'lexical', cache: false })).route({ user_request, options: { min_confidence: 0 } });
+  const holding = await route('visual regression checks for the settings page');
+  assert.equal(holding.recommendations[0].agent_name, 'ui-tester');
+  const builder = holding.recommendations.find((recommendation) => recommendation.agent_name === 'frontend-builder');
+  assert.match(builder?.reason ?? '', /anti-trigger 'visual regression'/);
+  const partOnly = await route('fix the visual design of the settings page');
+  assert.equal(partOnly.recommendations[0].agent_name, 'frontend-builder', 'one word of an anti-trigger is no argument');
+});
+
 describe('over a real registry with trigger phrases', async () => {
   const registry = await loadRegistry([path.join(FIXTURES, 'omniclaude-agents')]);
   const ranker = LexicalRanker.prepare(registry);

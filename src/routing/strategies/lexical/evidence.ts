@@ -20,6 +20,8 @@ export interface Evidence {
   readonly terms: readonly TermMatch[];
   /** The agent's closest example, when examples contributed. */
   readonly example?: string;
+  /** The agent's anti-trigger the request holds, when one does: its evidence then counts for less. */
+  readonly antiTrigger?: string;
 }
 
 export interface RequestEvidence {
@@ -44,6 +46,12 @@ const TYPO_DISCOUNT = 0.8;
  * 72.9 %, hybrid 75.7 → 78.6 %).
  */
 const PARTIAL_PHRASE_DISCOUNT = 0.5;
+/**
+ * An agent whose anti-trigger the request holds whole ("visual regression" for a front-end
+ * builder whose definition sends that to the UI-testing agent) keeps this share of its
+ * lexical evidence: the author has said the words point elsewhere.
+ */
+const ANTI_TRIGGER_FACTOR = 0.5;
 /**
  * Example similarity (cosine, 0..1) is scaled by the request's idf mass so that it lives
  * on the same scale as the BM25F score it is added to.
@@ -113,10 +121,10 @@ export class EvidenceCollector {
       if (scores[agent] === 0) touched.push(agent);
       scores[agent] += EXAMPLE_WEIGHT * match.similarity * requestIdf;
     }
-    // Partial trigger phrases are discounted only for the agents detailed, best first by the
-    // undiscounted score: a discount never raises a score, so once the last agent detailed
-    // scores (undiscounted) no more than the limit-th best discounted one, no agent left out
-    // can enter. The pool widens until then, which is rarely past `limit`.
+    // Partial trigger phrases and anti-triggers are discounted only for the agents detailed,
+    // best first by the undiscounted score: a discount never raises a score, so once the last
+    // agent detailed scores (undiscounted) no more than the limit-th best discounted one, no
+    // agent left out can enter. The pool widens until then, which is rarely past `limit`.
     const requestTerms = new Set(queryTerms.map(({ term }) => term));
     const detail = (agent: number) => this.#detail(agent, scores[agent], queryTerms, requestTerms, nearest.get(agent), requestIdf);
     let pool = topAgents(touched, scores, limit);
@@ -131,7 +139,7 @@ export class EvidenceCollector {
     return { ranked: detailed.slice(0, limit), requestIdf };
   }
 
-  /** The same sums as `collect`, per field and per word, for one agent, less its partial trigger phrases. */
+  /** The same sums as `collect`, per field and per word, for one agent, less its partial trigger phrases and anti-triggers. */
   #detail(
     agent: number,
     score: number,
@@ -162,6 +170,10 @@ export class EvidenceCollector {
       terms.push({ word, field: posting.field, weight });
     }
     if (match !== undefined) byField.examples = (byField.examples ?? 0) + EXAMPLE_WEIGHT * match.similarity * requestIdf;
-    return { agent, score: score - partialPhrases, matchedIdf, byField, terms, example: match?.example };
+    const antiTrigger = this.#phrases.antiTriggerIn(agent, requestTerms);
+    if (antiTrigger === undefined) return { agent, score: score - partialPhrases, matchedIdf, byField, terms, example: match?.example };
+    for (const field of Object.keys(byField) as Field[]) byField[field]! *= ANTI_TRIGGER_FACTOR;
+    const weakened = terms.map((term) => ({ ...term, weight: term.weight * ANTI_TRIGGER_FACTOR }));
+    return { agent, score: (score - partialPhrases) * ANTI_TRIGGER_FACTOR, matchedIdf, byField, terms: weakened, example: match?.example, antiTrigger };
   }
 }

@@ -34,7 +34,8 @@ export function lexicalReason(evidence: Evidence): string {
   }
   const parts = [...words].map(([word, field]) => `'${word}' (${field})`);
   if (evidence.example !== undefined) parts.unshift(`like example '${evidence.example}'`);
-  return parts.length > 0 ? `Matched ${parts.join(', ')}` : 'Weak lexical evidence';
+  const matched = parts.length > 0 ? `Matched ${parts.join(', ')}` : 'Weak lexical evidence';
+  return evidence.antiTrigger === undefined ? matched : `${matched}; but its anti-trigger '${evidence.antiTrigger}' is in the request`;
 }
 
 /** What each group of fields is called in explanations, strongest evidence first. */
