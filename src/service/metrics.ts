@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CacheStats } from '../routing/cache.ts';
 import type { WriterMetrics } from '../store/decision-writer.ts';
+import type { PartitionLag } from '../transport/bus.ts';
 import type { Outcome } from './outcome.ts';
 import type { ReloadResult } from './registry-reloader.ts';
 
@@ -26,12 +28,20 @@ export interface ReloadMetricsSource {
   readonly lastSuccessMs: number;
 }
 
+/** The request consumer, as metrics read it at scrape time. */
+export interface LagMetricsSource {
+  lag(): Promise<readonly PartitionLag[]>;
+}
+
 /** What the metrics read from the service at scrape time, never on the request path. */
 export interface MetricsSource {
   cacheStats(): CacheStats;
   readonly registryVersion: string;
   readonly agentCount: number;
 }
+
+/** How long a scrape waits for the consumer lag before leaving it out. */
+const LAG_TIMEOUT_MS = 1_000;
 
 /** 50 µs to 1 s: a lexical decision takes tens of µs, a hybrid one a few ms. */
 const LATENCY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
@@ -189,6 +199,32 @@ export class ServiceMetrics {
     });
   }
 
+  /**
+   * Exports the request consumer's lag per owned partition, read from the bus at each scrape.
+   * A scrape that cannot reach the broker within LAG_TIMEOUT_MS shows no lag series (their
+   * absence is the alert) and counts a bus error: with the broker gone the client would
+   * retry for tens of seconds, past any scraper's timeout, and the other series must answer.
+   */
+  observeLag(source: LagMetricsSource): void {
+    const busError = () => this.busError();
+    new Gauge({
+      name: 'switchboard_consumer_lag_records',
+      help: 'Request records this instance\'s partitions hold that the group has not finished (end offset less committed offset), by topic and partition.',
+      labelNames: ['topic', 'partition'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        try {
+          for (const { topic, partition, records } of await within(source.lag(), LAG_TIMEOUT_MS)) {
+            this.set({ topic, partition: String(partition) }, records);
+          }
+        } catch {
+          busError();
+        }
+      },
+    });
+  }
+
   requestStarted(): void {
     this.#inFlight.inc();
   }
@@ -241,5 +277,17 @@ export class ServiceMetrics {
       this.#latencyChildren.set(strategy, child);
     }
     return child;
+  }
+}
+
+/** `promise`, or a rejection once `ms` have passed without it settling (it is left to settle unseen). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  const timer = new AbortController();
+  promise.catch(() => undefined);
+  try {
+    const expired = sleep(ms, undefined, { signal: timer.signal }).then(() => Promise.reject(new Error(`no answer within ${ms} ms`)));
+    return await Promise.race([promise, expired]);
+  } finally {
+    timer.abort();
   }
 }

@@ -4,7 +4,7 @@ import { buildEvent, eventRecord, parseEvent, type EventContext, type EventValid
 import type { EventOf, FailedPayload, RoutingRequestedEvent } from '../contracts/events.ts';
 import type { TopicNames } from '../contracts/topics.ts';
 import { LruTtlCache } from '../routing/cache.ts';
-import type { Bus, BusRecord, OutgoingRecord, Subscription } from '../transport/bus.ts';
+import type { Bus, BusRecord, OutgoingRecord, PartitionLag, Subscription } from '../transport/bus.ts';
 import { SERVICE_NAME, type DecisionEvents } from './decision-events.ts';
 import type { BusKind, BusStatus, ConsumerState } from './health.ts';
 import { failureOf } from './outcome.ts';
@@ -60,6 +60,11 @@ export class RequestConsumer {
   status(): BusStatus {
     const { kind, brokers, groupId, topics } = this.#options;
     return { kind, state: this.#state, group_id: groupId, topic: topics.requested, ...(brokers === undefined ? {} : { brokers }) };
+  }
+
+  /** The lag of each request partition this member owns (Subscription.lag). */
+  lag(): Promise<readonly PartitionLag[]> {
+    return this.#subscription?.lag() ?? Promise.resolve([]);
   }
 
   /** Stops fetching, lets the requests in flight finish and reply, commits, leaves the group. */

@@ -111,6 +111,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     const historyConsumer =
       history && (await HistoryConsumer.start(bus, history, { groupId: `${settings.groupId}-history`, topics, metrics: service.metrics, logger }));
     const consumer = await RequestConsumer.start(bus, service, { kind, brokers: options.brokers, groupId: settings.groupId, topics, decisions, shadow, logger });
+    service.metrics.observeLag(consumer);
     const app = buildHttpServer(service, {
       logger,
       busStatus: () => consumer.status(),

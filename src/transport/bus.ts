@@ -56,9 +56,23 @@ export interface SubscribeOptions {
  */
 export type RecordHandler = (record: BusRecord) => Promise<void>;
 
+/** How many records of one partition the group has yet to finish. */
+export interface PartitionLag {
+  readonly topic: string;
+  readonly partition: number;
+  /** The partition's end offset less the group's committed offset on it. */
+  readonly records: number;
+}
+
 export interface Subscription {
   /** Resolves once this member has its partitions assigned and is positioned to read. */
   readonly ready: Promise<void>;
+  /**
+   * The lag of each partition this member owns now (consumer lag, as Kafka's tools count
+   * it: records not yet committed, in flight included). Rejects when the broker cannot be
+   * asked; empty before assignment and for a member that owns no partition.
+   */
+  lag(): Promise<readonly PartitionLag[]>;
   /** Stops fetching, waits for handlers in flight, commits, and leaves the group. */
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { BusRecord, RecordHandler, SubscribeOptions, Subscription } from './bus.ts';
+import type { BusRecord, PartitionLag, RecordHandler, SubscribeOptions, Subscription } from './bus.ts';
 import type { GroupMember, InProcessGroup } from './in-process-group.ts';
 import type { TopicLog } from './in-process-log.ts';
 import {
@@ -69,6 +69,14 @@ export class InProcessSubscription implements Subscription, GroupMember {
     this.#positions.clear();
     for (const [key, position] of kept) this.#positions.set(key, position);
     this.notify();
+  }
+
+  async lag(): Promise<readonly PartitionLag[]> {
+    return [...this.#positions.values()].map(({ log, partition }) => ({
+      topic: log.name,
+      partition,
+      records: Number(log.end(partition) - (this.#context.group.committed(log.name, partition) ?? 0n)),
+    }));
   }
 
   flushCommits(): void {

@@ -7,7 +7,7 @@ import {
   type Message,
   type MessagesStream,
 } from '@platformatic/kafka';
-import type { BusRecord, RecordHandler, SubscribeOptions, Subscription } from './bus.ts';
+import type { BusRecord, PartitionLag, RecordHandler, SubscribeOptions, Subscription } from './bus.ts';
 import { kafkaError } from './kafka-errors.ts';
 import {
   COMMIT_INTERVAL_MS,
@@ -97,6 +97,27 @@ export class KafkaSubscription implements Subscription {
   close(): Promise<void> {
     this.#closing ??= this.#shutdown(true);
     return this.#closing;
+  }
+
+  async lag(): Promise<readonly PartitionLag[]> {
+    const owned = [...this.#owned.values()];
+    if (owned.length === 0) return [];
+    const topics = [...new Set(owned.map(({ topic }) => topic))];
+    const partitionsOf = (topic: string) => owned.filter((owner) => owner.topic === topic).map(({ partition }) => partition);
+    try {
+      const [ends, committed] = await Promise.all([
+        this.#consumer.listOffsets({ topics }),
+        this.#consumer.listCommittedOffsets({ topics: topics.map((topic) => ({ topic, partitions: partitionsOf(topic) })) }),
+      ]);
+      return owned.map(({ topic, partition }) => {
+        const end = ends.get(topic)?.[partition] ?? 0n;
+        // -1: nothing committed yet (the member commits its start as soon as it can).
+        const at = committed.get(topic)?.[partition] ?? -1n;
+        return { topic, partition, records: Number(at < 0n ? end : end - at) };
+      });
+    } catch (error) {
+      throw kafkaError('reading the consumer lag', error);
+    }
   }
 
   /** Test-only: dies without committing (it still leaves the group, to spare a session timeout). */

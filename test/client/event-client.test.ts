@@ -153,7 +153,7 @@ describe('RoutingEventClient', { timeout: 20_000 }, () => {
       },
       subscribe: async (options, handler): Promise<Subscription> => {
         const subscription = await inner.subscribe(options, handler);
-        return { ready: subscription.ready.then(() => assigned.promise), close: () => subscription.close() };
+        return { ready: subscription.ready.then(() => assigned.promise), close: () => subscription.close(), lag: () => subscription.lag() };
       },
     });
     await using client = new RoutingEventClient(slow);
@@ -167,7 +167,9 @@ describe('RoutingEventClient', { timeout: 20_000 }, () => {
 
   test('a reply consumer that is never assigned makes requests time out', async (t) => {
     const inner = await inProcessBus(t);
-    const never = wrap(inner, { subscribe: async () => ({ ready: new Promise<void>(() => undefined), close: async () => undefined }) });
+    const never = wrap(inner, {
+      subscribe: async () => ({ ready: new Promise<void>(() => undefined), close: async () => undefined, lag: async () => [] }),
+    });
     await using client = new RoutingEventClient(never);
     await assert.rejects(client.requestRouting('hello?', { timeoutMs: 50 }), RoutingTimeoutError);
   });

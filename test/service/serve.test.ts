@@ -10,12 +10,12 @@ import type { RoutingResult } from '../../src/contracts/routing.ts';
 import { startService } from '../../src/service/serve.ts';
 import type { BusRecord } from '../../src/transport/bus.ts';
 import { topicNames } from '../../src/contracts/topics.ts';
-import { COMMIT, REGISTRY, silent } from './helpers.ts';
+import { COMMIT, REGISTRY, sample, silent } from './helpers.ts';
 
-async function until<T>(find: () => T | undefined, what: string): Promise<T> {
+async function until<T>(find: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const found = find();
+    const found = await find();
     if (found !== undefined) return found;
     if (Date.now() > deadline) assert.fail(`no ${what} within 5 s`);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -97,4 +97,42 @@ test('publishes no decision events on the in-process bus by default (it keeps ev
   await running.bus.produce([{ topic: topics.requested, key: correlationId, value: JSON.stringify(envelope) }]);
   await until(() => seen.find((record) => record.key === correlationId), 'reply');
   assert.deepEqual(seen.map((record) => record.topic), [topics.completed]);
+});
+
+test("/metrics shows the request consumer's lag for every partition it owns, 0 once it has answered", async (t) => {
+  const running = await startService({ logger: silent, registry: [REGISTRY], strategy: 'lexical', httpPort: 0, topicPrefix: 'lag-test', partitions: 3 });
+  t.after(() => running.stop());
+  const topics = topicNames('lag-test');
+  const replies: BusRecord[] = [];
+  await running.bus.subscribe({ groupId: 'observer', topics: [topics.completed], from: 'earliest' }, async (record) => void replies.push(record));
+  const ids = Array.from({ length: 5 }, () => randomUUID());
+  await running.bus.produce(
+    ids.map((correlationId) => ({
+      topic: topics.requested,
+      key: correlationId,
+      value: JSON.stringify({
+        event_id: randomUUID(),
+        event_type: 'AGENT_ROUTING_REQUESTED',
+        correlation_id: correlationId,
+        timestamp: new Date().toISOString(),
+        service: 'test',
+        payload: { user_request: COMMIT },
+      }),
+    })),
+  );
+  await until(() => (replies.length === ids.length ? true : undefined), 'the replies');
+  const lag = async () => {
+    const text = await (await fetch(new URL('/metrics', running.url))).text();
+    return [0, 1, 2].map((partition) => {
+      const labels = { topic: topics.requested, partition: String(partition) };
+      const present = text.includes(`switchboard_consumer_lag_records{topic="${labels.topic}",partition="${labels.partition}"}`);
+      return { partition, present, value: sample(text, 'switchboard_consumer_lag_records', labels) };
+    });
+  };
+  // Commits follow the replies within a commit interval (100 ms).
+  const settled = await until(async () => {
+    const now = await lag();
+    return now.every(({ present, value }) => present && value === 0) ? now : undefined;
+  }, 'every partition at lag 0');
+  assert.equal(settled.length, 3);
 });

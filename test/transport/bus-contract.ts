@@ -154,6 +154,31 @@ export function busContract(name: string, fixture: BusFixture): void {
       assert.deepEqual(next, ['2', '3']);
     });
 
+    test("lag counts each owned partition's records the group has not finished, down to 0", async (t) => {
+      const { bus, unique, member } = await setup(t);
+      const topic = unique('lag');
+      await bus.createTopics([topic], 2);
+      const hold = Promise.withResolvers<void>();
+      let handled = 0;
+      const subscription = await member({ groupId: unique('g'), topic, from: 'earliest' }, async () => {
+        await hold.promise;
+        handled++;
+      });
+      const keys = ['abc', 'foobar', '21'].map((key) => [key, partitionForKey(key, 2)] as const);
+      await bus.produce(keys.map(([key]) => ({ topic, key, value: key })));
+      const expected = [0, 1].map((partition) => ({ topic, partition, records: keys.filter(([, p]) => p === partition).length }));
+      const sorted = async () => [...(await subscription.lag())].sort((a, b) => a.partition - b.partition);
+      await until(async () => JSON.stringify(await sorted()) === JSON.stringify(expected), 'every record counted while held');
+      hold.resolve();
+      await until(() => handled === 3, 'the records handled');
+      await until(async () => (await sorted()).every((lag) => lag.records === 0), 'the lag back to 0 once committed');
+      assert.deepEqual(
+        (await sorted()).map(({ partition }) => partition),
+        [0, 1],
+        'both partitions still listed at 0',
+      );
+    });
+
     test('a rejecting handler gets its record again before any later record of the partition', async (t) => {
       const { bus, unique, member } = await setup(t);
       const topic = unique('retry');
@@ -286,9 +311,9 @@ function keysOn(partition: number, partitions: number, count: number): string[] 
   return keys;
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
