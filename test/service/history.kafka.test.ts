@@ -63,9 +63,14 @@ describe('decision history over Kafka', { skip, timeout: 120_000 }, () => {
     const hybrid = await facade.route('debug the failing tests', { timeoutMs: 1 });
     assert.equal(hybrid.routing_path, 'hybrid');
 
-    const eventTrace = await eventually(() => store.trace(byEvent.correlation_id));
+    // A trace can show its request before its decision: wait for the decision.
+    const decided = (correlationId: string) => async () => {
+      const trace = await store.trace(correlationId);
+      return trace !== null && trace !== undefined && trace.decisions.length > 0 ? trace : undefined;
+    };
+    const eventTrace = await eventually(decided(byEvent.correlation_id));
     assert.deepEqual(eventTrace.decisions.map((d) => [d.routing_path, d.transport, d.selected_agent]), [['event', 'kafka', byEvent.result.selected_agent]]);
-    const localTrace = await eventually(() => store.trace(local.correlation_id));
+    const localTrace = await eventually(decided(local.correlation_id));
     assert.deepEqual(localTrace.decisions.map((d) => [d.routing_path, d.transport, d.selected_agent]), [['local', 'none', local.result.selected_agent]]);
     assert.equal(localTrace.request?.user_request, COMMIT);
     const hybridTrace = await eventually(async () => {
