@@ -134,7 +134,7 @@ export class ServiceMetrics {
     });
     this.#busErrors = new Counter({
       name: 'switchboard_bus_errors_total',
-      help: 'Failures the bus subscription rode out (handler retries, lost connections, failed commits).',
+      help: 'Failures the bus subscription rode out (handler retries, lost connections, failed commits, consumer-lag reads that failed or timed out).',
       registers,
     });
     this.#feedback = new Counter({
@@ -207,6 +207,10 @@ export class ServiceMetrics {
    */
   observeLag(source: LagMetricsSource): void {
     const busError = () => this.busError();
+    // One read at a time: scrapes that come while the broker is slow share it instead of
+    // piling up calls the client keeps retrying.
+    let reading: Promise<readonly PartitionLag[]> | undefined;
+    const read = () => (reading ??= source.lag().finally(() => (reading = undefined)));
     new Gauge({
       name: 'switchboard_consumer_lag_records',
       help: 'Request records this instance\'s partitions hold that the group has not finished (end offset less committed offset), by topic and partition.',
@@ -215,7 +219,7 @@ export class ServiceMetrics {
       async collect() {
         this.reset();
         try {
-          for (const { topic, partition, records } of await within(source.lag(), LAG_TIMEOUT_MS)) {
+          for (const { topic, partition, records } of await within(read(), LAG_TIMEOUT_MS)) {
             this.set({ topic, partition: String(partition) }, records);
           }
         } catch {

@@ -72,6 +72,7 @@ export class InProcessSubscription implements Subscription, GroupMember {
   }
 
   async lag(): Promise<readonly PartitionLag[]> {
+    if (this.#closing !== undefined) return [];
     return [...this.#positions.values()].map(({ log, partition }) => ({
       topic: log.name,
       partition,

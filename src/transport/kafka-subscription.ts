@@ -100,20 +100,24 @@ export class KafkaSubscription implements Subscription {
   }
 
   async lag(): Promise<readonly PartitionLag[]> {
+    // Mid-rebalance, or once closing, the partitions last assigned may be another member's.
+    if (this.#closing !== undefined || !this.#consumer.isActive()) return [];
     const owned = [...this.#owned.values()];
     if (owned.length === 0) return [];
     const topics = [...new Set(owned.map(({ topic }) => topic))];
     const partitionsOf = (topic: string) => owned.filter((owner) => owner.topic === topic).map(({ partition }) => partition);
     try {
-      const [ends, committed] = await Promise.all([
-        this.#consumer.listOffsets({ topics }),
-        this.#consumer.listCommittedOffsets({ topics: topics.map((topic) => ({ topic, partitions: partitionsOf(topic) })) }),
-      ]);
-      return owned.map(({ topic, partition }) => {
-        const end = ends.get(topic)?.[partition] ?? 0n;
-        // -1: nothing committed yet (the member commits its start as soon as it can).
+      // Committed offsets first, then the ends, as Kafka's own tools read them: a record
+      // produced and committed between the two reads cannot make the lag negative.
+      const committed = await this.#consumer.listCommittedOffsets({ topics: topics.map((topic) => ({ topic, partitions: partitionsOf(topic) })) });
+      const ends = await this.#consumer.listOffsets({ topics });
+      return owned.flatMap(({ topic, partition }) => {
+        const end = ends.get(topic)?.[partition];
+        if (end === undefined) return []; // not in the client's metadata yet (a partition just added)
+        // -1: nothing committed yet (the member commits its start as soon as it is assigned).
         const at = committed.get(topic)?.[partition] ?? -1n;
-        return { topic, partition, records: Number(at < 0n ? end : end - at) };
+        const behind = at < 0n ? end : end - at;
+        return [{ topic, partition, records: Number(behind > 0n ? behind : 0n) }];
       });
     } catch (error) {
       throw kafkaError('reading the consumer lag', error);

@@ -159,6 +159,7 @@ export function busContract(name: string, fixture: BusFixture): void {
       const topic = unique('lag');
       await bus.createTopics([topic], 2);
       const hold = Promise.withResolvers<void>();
+      t.after(() => hold.resolve()); // a failed wait must not leave the handler stuck for later tests
       let handled = 0;
       const subscription = await member({ groupId: unique('g'), topic, from: 'earliest' }, async () => {
         await hold.promise;
@@ -177,6 +178,21 @@ export function busContract(name: string, fixture: BusFixture): void {
         [0, 1],
         'both partitions still listed at 0',
       );
+    });
+
+    test('each member reports the lag of the partitions it owns, and none once closed', async (t) => {
+      const { bus, unique, member } = await setup(t);
+      const topic = unique('lag-members');
+      const groupId = unique('g');
+      await bus.createTopics([topic], 2);
+      const first = await member({ groupId, topic, from: 'earliest' }, async () => undefined);
+      const second = await member({ groupId, topic, from: 'earliest' }, async () => undefined);
+      const owned = async (subscription: Subscription) => (await subscription.lag()).map(({ partition }) => partition);
+      await until(async () => (await owned(first)).length === 1 && (await owned(second)).length === 1, 'one partition each');
+      assert.deepEqual([...(await owned(first)), ...(await owned(second))].sort(), [0, 1]);
+      await second.close();
+      assert.deepEqual(await second.lag(), []);
+      await until(async () => (await owned(first)).length === 2, 'the first member owning both');
     });
 
     test('a rejecting handler gets its record again before any later record of the partition', async (t) => {
