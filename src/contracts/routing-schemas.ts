@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   MAX_REQUEST_CHARS,
   NO_MATCH_REASONS,
+  requestLength,
   ROUTING_POLICIES,
   type ConfidenceBreakdown,
   type Recommendation,
@@ -42,7 +43,12 @@ const RoutingOptionsSchema = z.object({
 
 export const RoutingRequestSchema = z
   .object({
-    user_request: z.string().min(1).max(MAX_REQUEST_CHARS),
+    // Counted in characters (requestLength), as the JSON Schema's maxLength is; zod's max counts UTF-16 units.
+    user_request: z
+      .string()
+      .min(1)
+      .refine((text) => requestLength(text) <= MAX_REQUEST_CHARS, { message: `Too big: expected string to have <=${MAX_REQUEST_CHARS} characters` })
+      .meta({ maxLength: MAX_REQUEST_CHARS }),
     context: optional(RoutingContextSchema),
     options: optional(RoutingOptionsSchema),
   })

@@ -3,7 +3,32 @@
  * the in-process API, the CLI's `--json`, HTTP and the event payloads.
  */
 
+/** The longest `user_request`, in characters as requestLength counts them. */
 export const MAX_REQUEST_CHARS = 10_000;
+
+/**
+ * A request's length as the contract counts it: Unicode code points, as JSON Schema's
+ * maxLength and Python's len() count them (an emoji is one character, two UTF-16 units).
+ */
+export function requestLength(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length--;
+        i++;
+      }
+    }
+  }
+  return length;
+}
+
+/** `text` cut to MAX_REQUEST_CHARS characters (never inside one). */
+export function truncateRequest(text: string): string {
+  return requestLength(text) <= MAX_REQUEST_CHARS ? text : Array.from(text).slice(0, MAX_REQUEST_CHARS).join('');
+}
 export const DEFAULT_MAX_RECOMMENDATIONS = 5;
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
 

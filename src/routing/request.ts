@@ -2,6 +2,7 @@ import {
   DEFAULT_MAX_RECOMMENDATIONS,
   DEFAULT_MIN_CONFIDENCE,
   MAX_REQUEST_CHARS,
+  requestLength,
   type RoutingContext,
   type RoutingRequest,
 } from '../contracts/routing.ts';
@@ -31,8 +32,9 @@ function normaliseText(text: string): string {
 
 function checkText(value: unknown): string {
   if (typeof value !== 'string') throw invalid('user_request must be a string');
-  if (value.length > MAX_REQUEST_CHARS) {
-    throw invalid(`user_request is ${value.length} characters; the limit is ${MAX_REQUEST_CHARS}`);
+  // Code points are never more than UTF-16 units: only a long text needs counting.
+  if (value.length > MAX_REQUEST_CHARS && requestLength(value) > MAX_REQUEST_CHARS) {
+    throw invalid(`user_request is ${requestLength(value)} characters; the limit is ${MAX_REQUEST_CHARS}`);
   }
   if (BINARY.test(value)) throw invalid('user_request contains binary control characters');
   const text = normaliseText(value);

@@ -59,10 +59,19 @@ test("a Python producer's request satisfies the schema and the service reads it"
   assert.ok(parseEvent(value, ['AGENT_ROUTING_REQUESTED']).ok);
 });
 
+test('a request counts characters as the schema does (code points): 10,000 emoji are accepted by both', () => {
+  const event = JSON.parse(pythonRequest(randomUUID()));
+  event.payload.user_request = '😀'.repeat(MAX_REQUEST_CHARS);
+  const value = JSON.stringify(event);
+  assert.ok(schemaAccepts('AGENT_ROUTING_REQUESTED', value), 'the schema (maxLength counts code points)');
+  assert.ok(parseEvent(value, ['AGENT_ROUTING_REQUESTED']).ok, 'the service');
+});
+
 test('what the service rejects, the schema rejects too', () => {
   const valid = JSON.parse(pythonRequest(randomUUID()));
   const variants: Record<string, (event: Record<string, any>) => void> = {
     'a 10,001-character request': (e) => (e.payload.user_request = 'x'.repeat(MAX_REQUEST_CHARS + 1)),
+    'a request of 10,001 emoji': (e) => (e.payload.user_request = '😀'.repeat(MAX_REQUEST_CHARS + 1)),
     'an empty request': (e) => (e.payload.user_request = ''),
     'no correlation id': (e) => delete e.correlation_id,
     'a correlation id that is no uuid': (e) => (e.correlation_id = 'req-1'),

@@ -486,6 +486,14 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         assert.equal((await (await router()).route({ user_request: text })).selected_agent, 'agent-commit');
       });
 
+      test('characters are code points, as JSON Schema and Python count them: 10,000 emoji pass, 10,001 do not', async () => {
+        const r = await router();
+        const emoji = (count: number) => `${COMMIT_REQUEST} ${'🚀'.repeat(count - COMMIT_REQUEST.length - 1)}`;
+        assert.equal(emoji(10_000).length > 10_000, true, 'more UTF-16 units than characters');
+        await r.route({ user_request: emoji(10_000) });
+        await assert.rejects(r.route({ user_request: emoji(10_001) }), (error: unknown) => error instanceof SwitchboardError && /10001 characters/.test(error.message));
+      });
+
       test('out-of-range options are INVALID_REQUEST', async () => {
         const r = await router();
         for (const options of [{ max_recommendations: 0 }, { max_recommendations: 11 }, { min_confidence: -0.1 }, { min_confidence: 1.1 }]) {

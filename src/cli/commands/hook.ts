@@ -4,7 +4,7 @@ import { text } from 'node:stream/consumers';
 import { additionalContext, hookOutput, HookInput } from '../../client/claude-hook.ts';
 import { RoutingHttpClient } from '../../client/http-client.ts';
 import { RoutingFacade } from '../../client/route.ts';
-import { MAX_REQUEST_CHARS } from '../../contracts/routing.ts';
+import { truncateRequest } from '../../contracts/routing.ts';
 import { SwitchboardError } from '../../errors.ts';
 import { openRouter } from '../../open-router.ts';
 import { parseTimeout } from '../client-flags.ts';
@@ -69,7 +69,7 @@ async function hook(args: string[]): Promise<{ output: string | undefined; local
   // Lexical: the embedding model would add 0.3-0.6 s to every prompt that falls back.
   const openLocal = async () => (await openRouter(registry, { defaultStrategy: 'lexical', cache: false, parseCache: true })).router;
   const facade = new RoutingFacade({ remote: serviceUrl ? new RoutingHttpClient(serviceUrl) : undefined, local: openLocal, decisions: local, service: 'switchboard-hook' });
-  const routed = await facade.route(input.prompt.slice(0, MAX_REQUEST_CHARS), { timeoutMs });
+  const routed = await facade.route(truncateRequest(input.prompt), { timeoutMs });
   if (routed.service_error !== undefined) process.stderr.write(`switchboard hook: ${routed.service_error.message}; routed locally\n`);
   const context = additionalContext(routed.result, routed.routing_path);
   // Recorded by the caller after the output is out, only with DATABASE_URL set: the project folder the hook runs in is not the place for a store.
