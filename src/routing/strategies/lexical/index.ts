@@ -28,7 +28,11 @@ async function termClassifier(registry: Registry, snapshots: IndexSnapshots | un
   const restored = snapshots && TermClassifier.restore(snapshots.read(CLASSIFIER_KIND, registry.version), registry.version, examples.length);
   if (restored) return restored;
   const trained = await TermClassifier.train(examples);
-  snapshots?.write(CLASSIFIER_KIND, registry.version, trained.snapshot(registry.version));
+  try {
+    snapshots?.write(CLASSIFIER_KIND, registry.version, trained.snapshot(registry.version));
+  } catch {
+    // A model too large for one string (hundreds of MB) is not kept: the next process trains it again.
+  }
   return trained;
 }
 
