@@ -23,8 +23,7 @@ export type Field = keyof typeof FIELD_WEIGHTS;
 const FIELDS = Object.keys(FIELD_WEIGHTS) as Field[];
 
 /** The fields whose entries are phrases, each naming one situation whole (trigger-phrases.ts). */
-export const PHRASE_FIELDS = ['triggers', 'contextTriggers'] as const;
-export type PhraseField = (typeof PHRASE_FIELDS)[number];
+export type PhraseField = Extract<Field, 'triggers' | 'contextTriggers'>;
 
 /** BM25 saturation and length normalisation. A high k1 keeps field weights apart. */
 const K1 = 4;
@@ -59,16 +58,6 @@ function fieldTexts(agent: Agent): Record<Field, readonly string[]> {
   };
 }
 
-/** One agent's weight for one term: saturated field-weighted frequency × idf. */
-export interface Posting {
-  readonly agent: number;
-  readonly weight: number;
-  /** The field contributing most, cited in the reason. */
-  readonly field: Field;
-  /** The share of the weight each phrase field contributes (0 when the term is not in it). */
-  readonly phraseShares: Readonly<Record<PhraseField, number>>;
-}
-
 export interface QueryTerm {
   readonly term: string;
   /** The request's word, as typed. */
@@ -77,7 +66,10 @@ export interface QueryTerm {
   readonly corrected: boolean;
 }
 
-/** Postings of one term in parallel typed arrays: the hot loop reads them without objects. */
+/**
+ * Postings of one term in parallel typed arrays: the hot loop reads them without objects.
+ * A posting is one agent's weight for the term: saturated field-weighted frequency × idf.
+ */
 export interface PostingList {
   /** Ascending. */
   readonly agents: Int32Array;
@@ -281,28 +273,7 @@ export class AgentIndex {
     return new AgentIndex(postings, idf, snapshot.unseenIdf, new TypoIndex(vocabulary));
   }
 
-  /** One agent's posting for a term, for explaining a few agents: a binary search of the ascending list. */
-  postingOf(term: string, agent: number): Posting | undefined {
-    const list = this.postings.get(term);
-    if (list === undefined) return undefined;
-    const { agents } = list;
-    let low = 0;
-    let high = agents.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      if (agents[middle] < agent) low = middle + 1;
-      else if (agents[middle] > agent) high = middle - 1;
-      else {
-        return {
-          agent,
-          weight: list.weights[middle],
-          field: FIELDS[list.fields[middle]],
-          phraseShares: { triggers: list.triggerShares[middle], contextTriggers: list.contextTriggerShares[middle] },
-        };
-      }
-    }
-    return undefined;
-  }
+
 
   /** The request's distinct terms; an unknown word is read as the closest vocabulary word, if one is close. */
   queryTerms(text: string): QueryTerm[] {
@@ -332,4 +303,23 @@ export class AgentIndex {
 function shares(value: unknown): Float32Array | undefined {
   const values = float32s(value);
   return values && values.every((share) => share >= 0 && share <= 1) ? values : undefined;
+}
+
+/** Where `agent` is in `list` (a binary search of its ascending agents), or -1. */
+export function postingIndex(list: PostingList, agent: number): number {
+  const { agents } = list;
+  let low = 0;
+  let high = agents.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    if (agents[middle] < agent) low = middle + 1;
+    else if (agents[middle] > agent) high = middle - 1;
+    else return middle;
+  }
+  return -1;
+}
+
+/** The field contributing most to posting `index` of `list`, cited in reasons. */
+export function postingField(list: PostingList, index: number): Field {
+  return FIELDS[list.fields[index]];
 }

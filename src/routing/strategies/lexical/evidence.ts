@@ -1,4 +1,4 @@
-import { PHRASE_FIELDS, type AgentIndex, type Field, type QueryTerm } from './agent-index.ts';
+import { postingField, postingIndex, type AgentIndex, type Field, type PhraseField, type PostingList, type QueryTerm } from './agent-index.ts';
 import type { ExampleIndex, ExampleMatch } from './example-index.ts';
 import type { TriggerPhrases } from './trigger-phrases.ts';
 
@@ -125,8 +125,14 @@ export class EvidenceCollector {
     // best first by the undiscounted score: a discount never raises a score, so once the last
     // agent detailed scores (undiscounted) no more than the limit-th best discounted one, no
     // agent left out can enter. The pool widens until then, which is rarely past `limit`.
-    const requestTerms = new Set(queryTerms.map(({ term }) => term));
-    const detail = (agent: number) => this.#detail(agent, scores[agent], queryTerms, requestTerms, nearest.get(agent), requestIdf);
+    const request: DetailedRequest = {
+      queryTerms,
+      lists: queryTerms.map(({ term }) => this.#index.postings.get(term)),
+      idfs: queryTerms.map(({ term }) => this.#index.idf.get(term) ?? 0),
+      terms: new Set(queryTerms.map(({ term }) => term)),
+      requestIdf,
+    };
+    const detail = (agent: number) => this.#detail(agent, scores[agent], request, nearest.get(agent));
     let pool = topAgents(touched, scores, limit);
     const detailed = pool.map(detail);
     for (;;) {
@@ -140,40 +146,51 @@ export class EvidenceCollector {
   }
 
   /** The same sums as `collect`, per field and per word, for one agent, less its partial trigger phrases and anti-triggers. */
-  #detail(
-    agent: number,
-    score: number,
-    queryTerms: readonly QueryTerm[],
-    requestTerms: ReadonlySet<string>,
-    match: ExampleMatch | undefined,
-    requestIdf: number,
-  ): Evidence {
+  #detail(agent: number, score: number, request: DetailedRequest, match: ExampleMatch | undefined): Evidence {
+    const { queryTerms, lists, idfs, requestIdf } = request;
     const byField: Partial<Record<Field, number>> = {};
     const terms: TermMatch[] = [];
     let matchedIdf = 0;
     let partialPhrases = 0;
-    for (const { term, word, corrected } of queryTerms) {
-      const posting = this.#index.postingOf(term, agent);
-      if (posting === undefined) continue;
+    for (let t = 0; t < queryTerms.length; t++) {
+      const list = lists[t];
+      const at = list === undefined ? -1 : postingIndex(list, agent);
+      if (at < 0) continue;
+      const { term, word, corrected } = queryTerms[t];
       const discount = corrected ? TYPO_DISCOUNT : 1;
-      let weight = posting.weight * discount;
-      for (const field of PHRASE_FIELDS) {
-        const share = posting.phraseShares[field];
-        if (share === 0) continue;
-        const missing = 1 - this.#phrases.coverage(agent, field, term, requestTerms);
-        const lost = posting.weight * discount * share * PARTIAL_PHRASE_DISCOUNT * missing;
-        partialPhrases += lost;
-        weight -= lost;
-      }
-      matchedIdf += this.#index.idf.get(term)! * discount;
-      byField[posting.field] = (byField[posting.field] ?? 0) + weight;
-      terms.push({ word, field: posting.field, weight });
+      const full = list!.weights[at] * discount;
+      const lostToTriggers = this.#partialPhrase(agent, 'triggers', list!.triggerShares[at], full, term, request.terms);
+      const lostToContext = this.#partialPhrase(agent, 'contextTriggers', list!.contextTriggerShares[at], full, term, request.terms);
+      const weight = full - lostToTriggers - lostToContext;
+      partialPhrases += lostToTriggers;
+      partialPhrases += lostToContext;
+      matchedIdf += idfs[t] * discount;
+      const field = postingField(list!, at);
+      byField[field] = (byField[field] ?? 0) + weight;
+      terms.push({ word, field, weight });
     }
     if (match !== undefined) byField.examples = (byField.examples ?? 0) + EXAMPLE_WEIGHT * match.similarity * requestIdf;
-    const antiTrigger = this.#phrases.antiTriggerIn(agent, requestTerms);
+    const antiTrigger = this.#phrases.antiTriggerIn(agent, request.terms);
     if (antiTrigger === undefined) return { agent, score: score - partialPhrases, matchedIdf, byField, terms, example: match?.example };
     for (const field of Object.keys(byField) as Field[]) byField[field]! *= ANTI_TRIGGER_FACTOR;
     const weakened = terms.map((term) => ({ ...term, weight: term.weight * ANTI_TRIGGER_FACTOR }));
     return { agent, score: (score - partialPhrases) * ANTI_TRIGGER_FACTOR, matchedIdf, byField, terms: weakened, example: match?.example, antiTrigger };
   }
+
+  /** The weight a word loses through one phrase field, `share` of `weight` being that field's. */
+  #partialPhrase(agent: number, field: PhraseField, share: number, weight: number, term: string, requestTerms: ReadonlySet<string>): number {
+    if (share === 0) return 0;
+    return weight * share * PARTIAL_PHRASE_DISCOUNT * (1 - this.#phrases.coverage(agent, field, term, requestTerms));
+  }
+}
+
+/** One request as every detailed agent reads it: its terms' posting lists looked up once. */
+interface DetailedRequest {
+  readonly queryTerms: readonly QueryTerm[];
+  /** lists[i]: the postings of queryTerms[i], if any agent has the term; idfs[i] its idf. */
+  readonly lists: readonly (PostingList | undefined)[];
+  readonly idfs: readonly number[];
+  /** The request's terms (typos corrected), for phrase coverage. */
+  readonly terms: ReadonlySet<string>;
+  readonly requestIdf: number;
 }
