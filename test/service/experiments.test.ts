@@ -14,7 +14,7 @@ import { startService, type RunningService } from '../../src/service/serve.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { cli } from '../cli/run-cli.ts';
 import { tempFolder } from '../store/helpers.ts';
-import { eventually } from './history-contract.ts';
+import { decidedTrace } from './history-contract.ts';
 import { COMMIT, REGISTRY, sample, silent } from './helpers.ts';
 
 const EXPERIMENTS = `experiments:
@@ -64,7 +64,7 @@ describe('A/B experiments in the service', () => {
     assert.ok((seen.get('control') ?? 0) > 60 && (seen.get('reference') ?? 0) > 60, JSON.stringify([...seen]));
     const store = new SqliteStore(db);
     try {
-      const last = await eventually(() => store.trace(ids.at(-1)!));
+      const last = await decidedTrace(store, ids.at(-1)!);
       assert.equal(last.decisions[0].experiment, 'fuzzy-vs-lexical');
       assert.equal(last.decisions[0].variant, assignVariant(experiment, ids.at(-1)!).name);
     } finally {
@@ -86,7 +86,7 @@ describe('A/B experiments in the service', () => {
     assert.equal(result.routing_metadata.routing_strategy, 'lexical');
     const store = new SqliteStore(db);
     try {
-      const trace = await eventually(() => store.trace(id));
+      const trace = await decidedTrace(store, id);
       assert.equal(trace.decisions[0].experiment, null);
     } finally {
       await store.close();

@@ -9,7 +9,7 @@ import type { RoutingResult } from '../../src/contracts/routing.ts';
 import { HISTORY_POLICY, historicalScore } from '../../src/routing/history.ts';
 import type { HistoryStatus } from '../../src/service/history.ts';
 import { startService, type RunningService } from '../../src/service/serve.ts';
-import type { DecisionStore } from '../../src/store/decision-store.ts';
+import type { DecisionStore, Trace } from '../../src/store/decision-store.ts';
 import { decision } from '../store/helpers.ts';
 import { sample, silent } from './helpers.ts';
 
@@ -79,7 +79,7 @@ export function historyContract(name: string, backend: () => Promise<HistoryBack
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('x-correlation-id'), correlationId);
       const result = (await response.json()) as RoutingResult;
-      const trace = await eventually(() => store.trace(correlationId));
+      const trace = await decidedTrace(store, correlationId);
       assert.equal(trace.request?.user_request, 'deploy the helm chart to kubernetes');
       assert.deepEqual(trace.request?.context, { domain: 'infra' });
       assert.equal(trace.decisions.length, 1);
@@ -205,6 +205,14 @@ export function historyContract(name: string, backend: () => Promise<HistoryBack
 }
 
 /** Polls until `read` gives a value (the writer works in the background), for up to 10 s. */
+/** The trace of `correlationId` once it holds a decision: its request row may commit first. */
+export function decidedTrace(store: Pick<DecisionStore, 'trace'>, correlationId: string): Promise<Trace> {
+  return eventually(async () => {
+    const trace = await store.trace(correlationId);
+    return trace !== null && trace.decisions.length > 0 ? trace : undefined;
+  });
+}
+
 export async function eventually<T>(read: () => Promise<T | null | undefined>): Promise<T> {
   const deadline = Date.now() + 10_000;
   while (true) {

@@ -17,7 +17,7 @@ import { KafkaBus } from '../../src/transport/kafka-bus.ts';
 import { kafkaClient, ownTopics } from '../client/kafka-helpers.ts';
 import { postgresForTests, tempFolder } from '../store/helpers.ts';
 import { kafkaForTests } from '../support/kafka.ts';
-import { eventually } from './history-contract.ts';
+import { decidedTrace, eventually } from './history-contract.ts';
 import { COMMIT, REGISTRY, sample, silent } from './helpers.ts';
 
 const kafka = kafkaForTests();
@@ -63,14 +63,9 @@ describe('decision history over Kafka', { skip, timeout: 120_000 }, () => {
     const hybrid = await facade.route('debug the failing tests', { timeoutMs: 1 });
     assert.equal(hybrid.routing_path, 'hybrid');
 
-    // A trace can show its request before its decision: wait for the decision.
-    const decided = (correlationId: string) => async () => {
-      const trace = await store.trace(correlationId);
-      return trace !== null && trace !== undefined && trace.decisions.length > 0 ? trace : undefined;
-    };
-    const eventTrace = await eventually(decided(byEvent.correlation_id));
+    const eventTrace = await decidedTrace(store, byEvent.correlation_id);
     assert.deepEqual(eventTrace.decisions.map((d) => [d.routing_path, d.transport, d.selected_agent]), [['event', 'kafka', byEvent.result.selected_agent]]);
-    const localTrace = await eventually(decided(local.correlation_id));
+    const localTrace = await decidedTrace(store, local.correlation_id);
     assert.deepEqual(localTrace.decisions.map((d) => [d.routing_path, d.transport, d.selected_agent]), [['local', 'none', local.result.selected_agent]]);
     assert.equal(localTrace.request?.user_request, COMMIT);
     const hybridTrace = await eventually(async () => {
