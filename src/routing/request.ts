@@ -33,9 +33,8 @@ function normaliseText(text: string): string {
 function checkText(value: unknown): string {
   if (typeof value !== 'string') throw invalid('user_request must be a string');
   // Code points are never more than UTF-16 units: only a long text needs counting.
-  if (value.length > MAX_REQUEST_CHARS && requestLength(value) > MAX_REQUEST_CHARS) {
-    throw invalid(`user_request is ${requestLength(value)} characters; the limit is ${MAX_REQUEST_CHARS}`);
-  }
+  const length = value.length > MAX_REQUEST_CHARS ? requestLength(value) : value.length;
+  if (length > MAX_REQUEST_CHARS) throw invalid(`user_request is ${length} characters; the limit is ${MAX_REQUEST_CHARS}`);
   if (BINARY.test(value)) throw invalid('user_request contains binary control characters');
   const text = normaliseText(value);
   if (text.length === 0) throw invalid('user_request is empty or whitespace only');
