@@ -41,12 +41,17 @@ export function stem(word: string): string {
   return stemmed;
 }
 
+/** The term a lowercase word token counts as: its stem, or undefined for stop words and 1-letter words. */
+export function termOf(word: string): string | undefined {
+  return word.length < 2 || STOP_WORDS.has(word) ? undefined : stem(word);
+}
+
 /** Content words of a text as stems, in order (stop words and 1-letter words dropped). */
 export function terms(text: string): string[] {
   const out: string[] = [];
   for (const word of words(text)) {
-    if (word.length < 2 || STOP_WORDS.has(word)) continue;
-    out.push(stem(word));
+    const term = termOf(word);
+    if (term !== undefined) out.push(term);
   }
   return out;
 }

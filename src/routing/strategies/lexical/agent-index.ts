@@ -1,5 +1,5 @@
 import type { Agent } from '../../../registry/agent.ts';
-import { asProse, stem, terms, words } from '../../text/tokens.ts';
+import { asProse, stem, termOf, terms, words } from '../../text/tokens.ts';
 import { TypoIndex } from '../../text/typo-index.ts';
 import { float32s, float64s, int32s, isRecord, listOffsets, strings } from './snapshot-data.ts';
 
@@ -280,7 +280,7 @@ export class AgentIndex {
     const out: QueryTerm[] = [];
     const seen = new Set<string>();
     for (const word of words(text)) {
-      const stemmed = terms(word)[0];
+      const stemmed = termOf(word);
       if (stemmed === undefined) continue;
       let term = stemmed;
       let corrected = false;

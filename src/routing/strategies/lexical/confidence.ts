@@ -31,7 +31,7 @@ export interface ConfidenceFeatures {
 
 /** Features of one candidate; `rival` is the best score among the other agents. */
 export function confidenceFeatures(evidence: Evidence, rival: number, requestIdf: number): ConfidenceFeatures {
-  const routingScore = evidence.score - (evidence.byField.body ?? 0) - (evidence.byField.examples ?? 0);
+  const routingScore = evidence.score - evidence.byField.body - evidence.byField.examples;
   let strongestTerm = 0;
   for (const term of evidence.terms) if (term.field !== 'body' && term.weight > strongestTerm) strongestTerm = term.weight;
   return {

@@ -16,7 +16,7 @@ export interface Evidence {
   /** idf mass of the request words it matched. */
   readonly matchedIdf: number;
   /** Score per field, for the confidence breakdown. */
-  readonly byField: Partial<Record<Field, number>>;
+  readonly byField: Readonly<Record<Field, number>>;
   readonly terms: readonly TermMatch[];
   /** The agent's closest example, when examples contributed. */
   readonly example?: string;
@@ -57,6 +57,11 @@ const ANTI_TRIGGER_FACTOR = 0.5;
  * on the same scale as the BM25F score it is added to.
  */
 const EXAMPLE_WEIGHT = 3;
+
+/** Every field at zero, in one object shape: per-field sums are added in the hot path. */
+function noFieldScores(): Record<Field, number> {
+  return { name: 0, title: 0, triggers: 0, contextTriggers: 0, description: 0, capabilities: 0, domain: 0, examples: 0, body: 0 };
+}
 
 /** The `limit` best of `agents` by score, ties to the lower index, by insertion into a short sorted list. */
 function topAgents(agents: readonly number[], scores: Float64Array, limit: number): number[] {
@@ -148,7 +153,7 @@ export class EvidenceCollector {
   /** The same sums as `collect`, per field and per word, for one agent, less its partial trigger phrases and anti-triggers. */
   #detail(agent: number, score: number, request: DetailedRequest, match: ExampleMatch | undefined): Evidence {
     const { queryTerms, lists, idfs, requestIdf } = request;
-    const byField: Partial<Record<Field, number>> = {};
+    const byField = noFieldScores();
     const terms: TermMatch[] = [];
     let matchedIdf = 0;
     let partialPhrases = 0;
@@ -166,13 +171,13 @@ export class EvidenceCollector {
       partialPhrases += lostToContext;
       matchedIdf += idfs[t] * discount;
       const field = postingField(list!, at);
-      byField[field] = (byField[field] ?? 0) + weight;
+      byField[field] += weight;
       terms.push({ word, field, weight });
     }
-    if (match !== undefined) byField.examples = (byField.examples ?? 0) + EXAMPLE_WEIGHT * match.similarity * requestIdf;
+    if (match !== undefined) byField.examples += EXAMPLE_WEIGHT * match.similarity * requestIdf;
     const antiTrigger = this.#phrases.antiTriggerIn(agent, request.terms);
     if (antiTrigger === undefined) return { agent, score: score - partialPhrases, matchedIdf, byField, terms, example: match?.example };
-    for (const field of Object.keys(byField) as Field[]) byField[field]! *= ANTI_TRIGGER_FACTOR;
+    for (const field of Object.keys(byField) as Field[]) byField[field] *= ANTI_TRIGGER_FACTOR;
     const weakened = terms.map((term) => ({ ...term, weight: term.weight * ANTI_TRIGGER_FACTOR }));
     return { agent, score: (score - partialPhrases) * ANTI_TRIGGER_FACTOR, matchedIdf, byField, terms: weakened, example: match?.example, antiTrigger };
   }

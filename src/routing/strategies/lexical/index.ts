@@ -1,7 +1,7 @@
-import type { Registry } from '../../../registry/agent.ts';
-import type { Candidate, IndexSnapshots, PreparedStrategy, ScoringStrategy, StrategyInput, StrategyServices } from '../../strategy.ts';
+import type { Agent, Registry } from '../../../registry/agent.ts';
+import type { Candidate, IndexSnapshots, PreparedStrategy, ScoreBreakdown, ScoringStrategy, StrategyInput, StrategyServices } from '../../strategy.ts';
 import { CANDIDATES, contextScore, describedByExamples, sigmoid, strength, withHistory } from '../shared.ts';
-import { lexicalReason, lexicalSource, LexicalRanker } from './ranker.ts';
+import { lexicalReason, lexicalSource, LexicalRanker, type LexicalMatch } from './ranker.ts';
 import { TermClassifier } from './term-classifier.ts';
 
 /** Agents scored when the registry has an examples' classifier: it may favour one outside the best ten by words. */
@@ -47,6 +47,28 @@ export const lexical: ScoringStrategy = {
   },
 };
 
+/** One agent's lexical candidacy; its text is built only for the few candidates a caller reads. */
+class LexicalCandidate implements Candidate {
+  readonly agent: Agent;
+  readonly score: ScoreBreakdown;
+  readonly #match: LexicalMatch;
+
+  constructor(agent: Agent, score: ScoreBreakdown, match: LexicalMatch) {
+    this.agent = agent;
+    this.score = score;
+    this.#match = match;
+  }
+
+  get reason(): string {
+    return lexicalReason(this.#match.evidence);
+  }
+
+  get explanation(): string {
+    const { total } = this.score;
+    return `${this.agent.name}: ${strength(total)} (${total.toFixed(2)}), mostly from ${lexicalSource(this.#match)}`;
+  }
+}
+
 /** Ranking by words, with the examples' classifier when the registry has one. */
 function rankWith(registry: Registry, ranker: LexicalRanker, classifier: TermClassifier | undefined): PreparedStrategy {
   return {
@@ -61,23 +83,14 @@ function rankWith(registry: Registry, ranker: LexicalRanker, classifier: TermCla
             ? match.confidence
             : sigmoid(logit(match.confidence) + CLASSIFIER.weight * (probabilities[match.evidence.agent] - CLASSIFIER.evenProbability));
         const total = withHistory(calibrated, historical);
-        return {
-          agent,
-          score: {
-            total,
-            trigger: match.triggerShare,
-            context: contextScore(agent.domain, input.context.domain),
-            capability: match.capabilityShare,
-            historical,
-          },
-          // Text is built only for the few candidates a caller reads.
-          get reason() {
-            return lexicalReason(match.evidence);
-          },
-          get explanation() {
-            return `${agent.name}: ${strength(total)} (${total.toFixed(2)}), mostly from ${lexicalSource(match)}`;
-          },
+        const score = {
+          total,
+          trigger: match.triggerShare,
+          context: contextScore(agent.domain, input.context.domain),
+          capability: match.capabilityShare,
+          historical,
         };
+        return new LexicalCandidate(agent, score, match);
       });
       // Calibration can reorder close candidates; the contract is best total first (sort is stable).
       return candidates.sort((a, b) => b.score.total - a.score.total).slice(0, CANDIDATES);

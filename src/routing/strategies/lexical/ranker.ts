@@ -22,7 +22,7 @@ const TRIGGER_FIELDS: readonly Field[] = ['name', 'title', 'triggers', 'contextT
 
 function share(evidence: Evidence, fields: readonly Field[]): number {
   let sum = 0;
-  for (const field of fields) sum += evidence.byField[field] ?? 0;
+  for (const field of fields) sum += evidence.byField[field];
   return evidence.score > 0 ? sum / evidence.score : 0;
 }
 
