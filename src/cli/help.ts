@@ -73,7 +73,7 @@ ${REGISTRY}
                           p50/p95/p99 and answered/s. --no-history, --db and --shadow-* are the
                           service's settings (see serve --help), to compare their cost
 
-${REGISTRY}
+  -r, --registry P       agent registry: a directory (searched recursively) or a file; repeatable.
                          Default: the bundled fixtures (omniclaude, voltagent, wshobson, clinc150)
   -s, --strategy S        strategy to measure (default: lexical); embedding strategies (hybrid,
                           semantic, quorum) load the model and skip the synthetic registries
