@@ -128,3 +128,18 @@ test('short words are not corrected: they would collide with too many real ones'
   assert.equal(await top('fiels'), 'context-gatherer', 'five letters: corrected');
   assert.equal(await top('fils'), null, 'four letters: left alone');
 });
+
+test('shorthand reads as the word it stands for, in requests and in definitions alike', async () => {
+  const shorthand = await Router.create(
+    registryOf([
+      { name: 'kubernetes-specialist', description: 'Designs Kubernetes clusters and Helm charts.' },
+      { name: 'database-admin', description: 'Runs the prod DB: backups, replication and failover.' },
+      { name: 'code-reviewer', description: 'Reviews changes for correctness and style.' },
+    ]),
+    { defaultStrategy: 'lexical', cache: false },
+  );
+  const best = async (request: string) =>
+    (await shorthand.route({ user_request: request, options: { min_confidence: 0 } })).recommendations[0]?.agent_name;
+  assert.equal(await best('k8s review'), 'kubernetes-specialist', 'k8s is kubernetes');
+  assert.equal(await best('production database'), 'database-admin', "the definition's prod and db are production and database");
+});

@@ -31,11 +31,58 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
-/** Porter stem of one lowercase word, memoised: the same few thousand words recur. */
+/**
+ * Shorthand engineers write for one word, read as that word on both sides (requests and
+ * agent definitions): "k8s" is "kubernetes", "db" is "database". General software
+ * vocabulary only; a shorthand for two words ("pr", "ci") or with a second meaning stays as
+ * written.
+ */
+const SHORTHAND: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    k8s: 'kubernetes',
+    kube: 'kubernetes',
+    js: 'javascript',
+    ts: 'typescript',
+    py: 'python',
+    golang: 'go',
+    db: 'database',
+    dbs: 'databases',
+    postgres: 'postgresql',
+    pg: 'postgresql',
+    mongo: 'mongodb',
+    repo: 'repository',
+    repos: 'repositories',
+    config: 'configuration',
+    configs: 'configurations',
+    auth: 'authentication',
+    authn: 'authentication',
+    authz: 'authorization',
+    perf: 'performance',
+    deps: 'dependencies',
+    dep: 'dependency',
+    env: 'environment',
+    envs: 'environments',
+    infra: 'infrastructure',
+    i18n: 'internationalization',
+    l10n: 'localization',
+    a11y: 'accessibility',
+    o11y: 'observability',
+    impl: 'implementation',
+    prod: 'production',
+    msg: 'message',
+    msgs: 'messages',
+    vuln: 'vulnerability',
+    vulns: 'vulnerabilities',
+    tf: 'terraform',
+  }),
+);
+
+/** Porter stem of one lowercase word (shorthand read in full), memoised: the same few thousand words recur. */
 export function stem(word: string): string {
   let stemmed = stems.get(word);
   if (stemmed === undefined) {
-    stemmed = /^\p{L}+$/u.test(word) ? stemmer(word) : word;
+    const full = SHORTHAND.get(word) ?? word;
+    stemmed = /^\p{L}+$/u.test(full) ? stemmer(full) : full;
     if (stems.size < 100_000) stems.set(word, stemmed);
   }
   return stemmed;
