@@ -70,6 +70,20 @@ describe(`with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MOD
       });
     }
 
+    test('semantic: one sentence of a longer description is matched on its own, and quoted', async () => {
+      const described = registryOf([
+        ...registry.agents.map((agent) => ({ name: agent.name, description: agent.description, triggers: [...agent.triggers] })),
+        {
+          name: 'release-manager',
+          description: 'Plans release trains, freezes branches and writes the changelog of each version. Rolls back a broken deploy in minutes.',
+        },
+      ]);
+      const semantic = await Router.create(described, { ...embeddingServices(encoder, vectorDir), defaultStrategy: 'semantic', cache: false });
+      const result = await semantic.route({ user_request: 'undo the deploy that just broke the site', options: { min_confidence: 0 } });
+      assert.equal(result.recommendations[0].agent_name, 'release-manager');
+      assert.match(result.recommendations[0].reason, /Similar to its description 'Rolls back a broken deploy in minutes\.'/);
+    });
+
     test('hybrid answers no match for a request no agent serves', async () => {
       const result = await (await router('hybrid')).route({ user_request: 'recommend a mechanical keyboard under $100' });
       assert.equal(result.selected_agent, null);

@@ -7,7 +7,7 @@ import { describedByExamples } from '../shared.ts';
 import { dot, VectorTable } from './vector-table.ts';
 
 /** The agent-side texts that get a vector, by what they say about the agent. */
-export const TEXT_KINDS = ['profile', 'trigger', 'capability', 'example', 'body'] as const;
+export const TEXT_KINDS = ['profile', 'trigger', 'capability', 'example', 'body', 'sentence'] as const;
 export type TextKind = (typeof TEXT_KINDS)[number];
 
 /** Longest profile text embedded: models truncate anyway, and the first sentences carry the job. */
@@ -17,7 +17,22 @@ const PROFILE_CHARS = 600;
  * How much each kind's best similarity counts towards an agent's semantic score: a short
  * trigger or capability phrase matches loosely, so it counts a little less.
  */
-const KIND_WEIGHT: Record<TextKind, number> = { profile: 1, trigger: 0.9, capability: 0.85, example: 1, body: 0.9 };
+const KIND_WEIGHT: Record<TextKind, number> = { profile: 1, trigger: 0.9, capability: 0.85, example: 1, body: 0.9, sentence: 1 };
+
+/**
+ * A description of several sentences is also embedded sentence by sentence: one vector of
+ * the whole blurs what each sentence says ("use when … / invoke when …"), and a request
+ * often matches one of them. Fragments shorter than a few words say too little.
+ */
+const SENTENCE_MIN_WORDS = 3;
+
+function sentences(description: string): string[] {
+  const parts = description
+    .split(/(?<=[.!?])\s+|\s+(?=##)|\s+-\s+/)
+    .map((part) => part.trim())
+    .filter((part) => part.split(' ').length >= SENTENCE_MIN_WORDS);
+  return parts.length > 1 ? parts : [];
+}
 
 /** The body is embedded as its first few passages of about a sentence or two each. */
 const BODY_CHUNKS = 8;
@@ -38,6 +53,7 @@ function agentTexts(agent: Agent): [TextKind, string][] {
     ...agent.capabilities.map((text): [TextKind, string] => ['capability', text.replaceAll('_', ' ')]),
     ...agent.examples.map((text): [TextKind, string] => ['example', text]),
     ...bodyChunks(agent.body).map((text): [TextKind, string] => ['body', text]),
+    ...sentences(agent.description).map((text): [TextKind, string] => ['sentence', text]),
   ];
 }
 
@@ -68,6 +84,8 @@ const PREFILTER_MIN = 24;
 const PREFILTER_MAX = 500;
 
 const EXAMPLE = TEXT_KINDS.indexOf('example');
+const PROFILE = TEXT_KINDS.indexOf('profile');
+const SENTENCE = TEXT_KINDS.indexOf('sentence');
 
 /**
  * The value at `index` of `values` sorted ascending, by quickselect (Hoare partitions): linear
@@ -277,10 +295,11 @@ export class AgentVectors {
 
   /**
    * How this registry's own texts score, for a per-registry scale: each sampled text
-   * (never a profile), and each learned request, is scored as if it were a request, left
-   * out of its own agent. `own` is the median score of its own agent, `other` the median
-   * best score of any other agent. Similarity levels differ by model, by registry and by
-   * what has been learned; this measures them. Cached per learned snapshot.
+   * (never a profile, nor a sentence of its description), and each learned request, is
+   * scored as if it were a request, left out of its own agent. `own` is the median score of
+   * its own agent, `other` the median best score of any other agent. Similarity levels
+   * differ by model, by registry and by what has been learned; this measures them. Cached
+   * per learned snapshot.
    */
   selfSimilarity(snapshot: LearnedSnapshot, registry: Registry, sampleSize = 64): { own: number; other: number } {
     if (this.#scale?.version === snapshot.version) return this.#scale.value;
@@ -295,7 +314,7 @@ export class AgentVectors {
       other.push(theirs.score);
     };
     const candidates: number[] = [];
-    for (let i = 0; i < this.#texts.length; i++) if (this.#kinds[i] !== 0) candidates.push(i);
+    for (let i = 0; i < this.#texts.length; i++) if (this.#kinds[i] !== PROFILE && this.#kinds[i] !== SENTENCE) candidates.push(i);
     const step = Math.max(1, candidates.length / sampleSize);
     for (let k = 0; k < candidates.length; k += step) {
       const row = candidates[Math.floor(k)];

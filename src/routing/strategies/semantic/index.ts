@@ -20,7 +20,8 @@ export function requireEmbedding(input: StrategyInput): Float32Array {
 
 /** `its trigger`, `its example`, … or, for learned utterances, `a request it served well`. */
 export function evidenceSource(match: SemanticMatch): string {
-  return match.kind === 'learned' ? 'a request it served well' : `its ${match.kind}`;
+  if (match.kind === 'learned') return 'a request it served well';
+  return match.kind === 'sentence' ? 'its description' : `its ${match.kind}`;
 }
 
 export function semanticReason(match: SemanticMatch): string {
