@@ -1,7 +1,7 @@
 import type { DecisionRow } from '../experiments/report.ts';
 import type { RoutingContext, RoutingOptions } from '../contracts/routing.ts';
 import type { ComparisonRecord, DecisionRecord, OutcomeRecord } from './decision-record.ts';
-import type { AppliedMigration } from './migrations.ts';
+import type { StoreStatus } from './migrations.ts';
 
 /**
  * The decision history (SPEC §5), one contract for both backends: PostgreSQL
@@ -42,15 +42,6 @@ export interface DecisionStore {
    */
   recordedRequests(query: { since: Date; limit: number; afterCursor?: RecordedRequestCursor }): Promise<RecordedRequest[]>;
   close(): Promise<void>;
-}
-
-export interface StoreStatus {
-  backend: 'postgres' | 'sqlite';
-  location: string;
-  version: number;
-  latest_version: number;
-  applied: AppliedMigration[];
-  pending: { version: number; name: string }[];
 }
 
 export interface Trace {

@@ -1,4 +1,3 @@
-import type { StoreStatus } from './decision-store.ts';
 /**
  * The schema, as ordered migrations shared by both backends. The SQL is written once; the
  * few types the dialects spell differently come from `ColumnTypes`. A migration, once
@@ -94,6 +93,16 @@ export interface AppliedMigration {
   version: number;
   name: string;
   applied_at: string;
+}
+
+/** Where a store's schema stands: what `switchboard db status` prints, the same for every backend. */
+export interface StoreStatus {
+  backend: 'postgres' | 'sqlite';
+  location: string;
+  version: number;
+  latest_version: number;
+  applied: AppliedMigration[];
+  pending: { version: number; name: string }[];
 }
 
 /** The migrations not yet applied, in order. */

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { checkOutcome, type ComparisonRecord, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
 import type {
-  AgentOutcomes, DecisionStore, ExperimentDecision, RecordedRequest, RecordedRequestCursor, ServedRequest, Stats, StoreStatus, Trace,
+  AgentOutcomes, DecisionStore, ExperimentDecision, RecordedRequest, RecordedRequestCursor, ServedRequest, Stats, Trace,
 } from './decision-store.ts';
-import { MIGRATIONS, statusOf, type AppliedMigration } from './migrations.ts';
+import { MIGRATIONS, statusOf, type AppliedMigration, type StoreStatus } from './migrations.ts';
 import { readAgentOutcomes, readExperimentDecisions, readRecordedRequests, readServedRequests, readStats, readTrace, type Query } from './read-model.ts';
 import {
   comparisonParams, DECISION_COLUMNS, decisionParams, INSERT_COMPARISON, INSERT_OUTCOME, numbered, outcomeParams,

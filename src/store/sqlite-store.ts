@@ -3,9 +3,9 @@ import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { checkOutcome, type ComparisonRecord, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
 import type {
-  AgentOutcomes, DecisionStore, ExperimentDecision, RecordedRequest, RecordedRequestCursor, ServedRequest, Stats, StoreStatus, Trace,
+  AgentOutcomes, DecisionStore, ExperimentDecision, RecordedRequest, RecordedRequestCursor, ServedRequest, Stats, Trace,
 } from './decision-store.ts';
-import { MIGRATIONS, statusOf, type AppliedMigration } from './migrations.ts';
+import { MIGRATIONS, statusOf, type AppliedMigration, type StoreStatus } from './migrations.ts';
 import { readAgentOutcomes, readExperimentDecisions, readRecordedRequests, readServedRequests, readStats, readTrace } from './read-model.ts';
 import {
   comparisonParams, DECISION_COLUMNS, decisionParams, INSERT_COMPARISON, INSERT_OUTCOME, outcomeParams, REQUEST_COLUMNS,

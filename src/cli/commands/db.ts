@@ -1,5 +1,5 @@
 import { SwitchboardError } from '../../errors.ts';
-import type { StoreStatus } from '../../store/decision-store.ts';
+import type { StoreStatus } from '../../store/migrations.ts';
 import { openStore, storeLocation } from '../../store/open-store.ts';
 import { parseCommand } from '../options.ts';
 
