@@ -133,13 +133,22 @@ test('shorthand reads as the word it stands for, in requests and in definitions 
   const shorthand = await Router.create(
     registryOf([
       { name: 'kubernetes-specialist', description: 'Designs Kubernetes clusters and Helm charts.' },
-      { name: 'database-admin', description: 'Runs the prod DB: backups, replication and failover.' },
+      { name: 'ops-admin', description: 'Keeps the DB healthy: backups, replication and failover.' },
       { name: 'code-reviewer', description: 'Reviews changes for correctness and style.' },
+      { name: 'product-manager', description: 'Writes product roadmaps and prioritises features.' },
     ]),
     { defaultStrategy: 'lexical', cache: false },
   );
   const best = async (request: string) =>
     (await shorthand.route({ user_request: request, options: { min_confidence: 0 } })).recommendations[0]?.agent_name;
   assert.equal(await best('k8s review'), 'kubernetes-specialist', 'k8s is kubernetes');
-  assert.equal(await best('production database'), 'database-admin', "the definition's prod and db are production and database");
+  assert.equal(await best('database'), 'ops-admin', "the definition's DB is a database");
+  assert.notEqual(await best('prod is down'), 'product-manager', 'prod is not read as production, whose stem is product');
+});
+
+test("a ranked candidate serialises with its reason and explanation, like other strategies' candidates", async () => {
+  const [candidate] = await (await router()).rank({ user_request: 'make a pull request' });
+  const serialised = JSON.parse(JSON.stringify(candidate)) as { reason?: string; explanation?: string };
+  assert.equal(serialised.reason, candidate.reason);
+  assert.equal(serialised.explanation, candidate.explanation);
 });

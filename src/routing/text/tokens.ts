@@ -34,8 +34,10 @@ export function words(text: string): string[] {
 /**
  * Shorthand engineers write for one word, read as that word on both sides (requests and
  * agent definitions): "k8s" is "kubernetes", "db" is "database". General software
- * vocabulary only; a shorthand for two words ("pr", "ci") or with a second meaning stays as
- * written.
+ * vocabulary only. Left as written: shorthand for two words ("pr", "ci"), with a second
+ * meaning ("tf": Terraform or TensorFlow), for a stop word ("golang"), and shorthand whose
+ * word stems onto an unrelated one ("prod" → "production" → "product", "authz" → "author",
+ * "l10n" → "local", "a11y" → "access"), which would send "prod is down" to a product manager.
  */
 const SHORTHAND: ReadonlyMap<string, string> = new Map(
   Object.entries({
@@ -44,7 +46,6 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map(
     js: 'javascript',
     ts: 'typescript',
     py: 'python',
-    golang: 'go',
     db: 'database',
     dbs: 'databases',
     postgres: 'postgresql',
@@ -56,7 +57,6 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map(
     configs: 'configurations',
     auth: 'authentication',
     authn: 'authentication',
-    authz: 'authorization',
     perf: 'performance',
     deps: 'dependencies',
     dep: 'dependency',
@@ -64,16 +64,12 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map(
     envs: 'environments',
     infra: 'infrastructure',
     i18n: 'internationalization',
-    l10n: 'localization',
-    a11y: 'accessibility',
     o11y: 'observability',
     impl: 'implementation',
-    prod: 'production',
     msg: 'message',
     msgs: 'messages',
     vuln: 'vulnerability',
     vulns: 'vulnerabilities',
-    tf: 'terraform',
   }),
 );
 

@@ -67,6 +67,11 @@ class LexicalCandidate implements Candidate {
     const { total } = this.score;
     return `${this.agent.name}: ${strength(total)} (${total.toFixed(2)}), mostly from ${lexicalSource(this.#match)}`;
   }
+
+  /** Serialised like other strategies' candidates, whose reason and explanation are own properties. */
+  toJSON(): Candidate {
+    return { agent: this.agent, score: this.score, reason: this.reason, explanation: this.explanation };
+  }
 }
 
 /** Ranking by words, with the examples' classifier when the registry has one. */

@@ -25,13 +25,20 @@ const KIND_WEIGHT: Record<TextKind, number> = { profile: 1, trigger: 0.9, capabi
  * often matches one of them. Fragments shorter than a few words say too little.
  */
 const SENTENCE_MIN_WORDS = 3;
+/** At most this many, like the body's passages: a long description's first sentences carry the job. */
+const SENTENCE_MAX = 8;
+/** A full stop after these ends no sentence ("e.g. PostgreSQL"). */
+const ABBREVIATION = /\b(?:e\.g|i\.e|etc|vs|incl|approx|cf)\.$/i;
 
 function sentences(description: string): string[] {
-  const parts = description
-    .split(/(?<=[.!?])\s+|\s+(?=##)|\s+-\s+/)
-    .map((part) => part.trim())
-    .filter((part) => part.split(' ').length >= SENTENCE_MIN_WORDS);
-  return parts.length > 1 ? parts : [];
+  const parts: string[] = [];
+  for (const piece of description.split(/(?<=[.!?])\s+|\s+(?=##)|\s+-\s+/)) {
+    const last = parts.length - 1;
+    if (last >= 0 && ABBREVIATION.test(parts[last])) parts[last] = `${parts[last]} ${piece}`;
+    else parts.push(piece);
+  }
+  const kept = parts.map((part) => part.trim()).filter((part) => part.split(' ').length >= SENTENCE_MIN_WORDS);
+  return kept.length > 1 ? kept.slice(0, SENTENCE_MAX) : [];
 }
 
 /** The body is embedded as its first few passages of about a sentence or two each. */
@@ -142,8 +149,8 @@ export function closest(closeness: Float64Array, count: number): Uint8Array {
 
 /**
  * Vectors of every agent-side text of a registry (profile, triggers, capabilities,
- * examples, body passages), embedded once per registry version and model, and the scoring
- * of a request vector against them.
+ * examples, body passages, description sentences), embedded once per registry version and
+ * model, and the scoring of a request vector against them.
  */
 export class AgentVectors {
   readonly dimension: number;
