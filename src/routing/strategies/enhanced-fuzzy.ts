@@ -46,7 +46,14 @@ const TECHNIQUE_TALK = [
   `${B}pollyanna${B}`,
   `${B}using${S}+polymorphi`,
   `${B}(?:poly|polly)${S}+(?:suggested|mentioned|said|thinks|believes)${B}`,
-].map((source) => new RegExp(source, 'u'));
+];
+let techniqueTalk: readonly RegExp[] | undefined;
+
+/** TECHNIQUE_TALK compiled on first use: compiling these Unicode patterns takes milliseconds, which a process routing with another strategy need not spend. */
+function techniqueTalkPatterns(): readonly RegExp[] {
+  techniqueTalk ??= TECHNIQUE_TALK.map((source) => new RegExp(source, 'u'));
+  return techniqueTalk;
+}
 
 const INVOKING_VERB = `${B}(?:use|spawn|dispatch|coordinate|invoke|call|run|execute|trigger)${B}`;
 /** The reference expects different follow-ups after long (> 6 characters) and short single-word triggers. */
@@ -196,7 +203,7 @@ function viewRequest(text: string): RequestView {
     lower,
     keywords: new Set(words.filter((word) => !STOP_WORDS.has(word) && pythonLength(word) >= MIN_KEYWORD_LENGTH)),
     whitespaceWords: new Set(splitOnWhitespace(lower)),
-    talksAboutTechnique: TECHNIQUE_TALK.some((pattern) => pattern.test(lower)),
+    talksAboutTechnique: techniqueTalkPatterns().some((pattern) => pattern.test(lower)),
     occurs,
     // An exact whole-word occurrence counts as similarity 1.0.
     similarity: memoized((trigger) => (occurs(trigger) ? 1 : fuzzySimilarity(trigger, comparables))),

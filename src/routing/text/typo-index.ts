@@ -41,8 +41,11 @@ export function osaDistance(a: string, b: string): number {
 }
 
 export class TypoIndex {
-  /** Deletion (or word) → vocabulary words it comes from. */
-  readonly #variants = new Map<string, string[]>();
+  /**
+   * Deletion (or word) → vocabulary words it comes from; built on the first word to correct:
+   * a one-shot process whose request has no unknown word never needs it.
+   */
+  #variants: Map<string, string[]> | undefined;
   /** Each vocabulary word and how many agents use it. */
   readonly vocabulary: ReadonlyMap<string, number>;
   /** Recent answers: requests reuse words, and a lookup costs dozens of probes. */
@@ -51,17 +54,23 @@ export class TypoIndex {
   /** `vocabulary`: each word and how many agents use it (ties prefer common words). */
   constructor(vocabulary: ReadonlyMap<string, number>) {
     this.vocabulary = vocabulary;
-    for (const word of vocabulary.keys()) {
-      if (word.length < MIN_LENGTH - 1 || !/^\p{L}+$/u.test(word)) continue;
-      this.#add(word, word);
-      for (const variant of deletions(word)) this.#add(variant, word);
-    }
   }
 
-  #add(variant: string, word: string): void {
-    const words = this.#variants.get(variant);
-    if (words === undefined) this.#variants.set(variant, [word]);
-    else if (words.at(-1) !== word) words.push(word);
+  #variantsOf(): Map<string, string[]> {
+    if (this.#variants !== undefined) return this.#variants;
+    const variants = new Map<string, string[]>();
+    const add = (variant: string, word: string) => {
+      const words = variants.get(variant);
+      if (words === undefined) variants.set(variant, [word]);
+      else if (words.at(-1) !== word) words.push(word);
+    };
+    for (const word of this.vocabulary.keys()) {
+      if (word.length < MIN_LENGTH - 1 || !/^\p{L}+$/u.test(word)) continue;
+      add(word, word);
+      for (const variant of deletions(word)) add(variant, word);
+    }
+    this.#variants = variants;
+    return variants;
   }
 
   has(word: string): boolean {
@@ -87,8 +96,9 @@ export class TypoIndex {
     let best: string | undefined;
     let bestDistance = limit + 1;
     let bestFrequency = 0;
+    const variants = this.#variantsOf();
     for (const probe of probes) {
-      for (const candidate of this.#variants.get(probe) ?? []) {
+      for (const candidate of variants.get(probe) ?? []) {
         const distance = osaDistance(word, candidate);
         const frequency = this.vocabulary.get(candidate) ?? 0;
         if (
