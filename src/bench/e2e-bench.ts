@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RoutingHttpClient } from '../client/http-client.ts';
 import { connectOverKafka } from '../client/kafka.ts';
@@ -34,6 +35,13 @@ export interface E2eRun {
   readonly p99_ms: number;
   readonly max_ms: number;
   readonly throughput_per_s: number;
+}
+
+/** What one `bench e2e` measured: its two runs, and the service's memory after them. */
+export interface E2eReport {
+  readonly runs: readonly E2eRun[];
+  /** The service process's peak resident memory (Linux `VmHWM`); undefined where /proc is not there. */
+  readonly servicePeakRssMiB: number | undefined;
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -72,7 +80,17 @@ async function startService(options: E2eOptions, prefix: string) {
     void exited.then(() => fail(new SwitchboardError('SERVICE_UNAVAILABLE', `the service exited before serving:\n${log.slice(-2000)}`)));
   });
   const url = /switchboard serving on (http:\/\/[\d.:]+)/.exec(log)![1];
-  return { url, stop: async () => (child.kill('SIGTERM'), await exited) };
+  return { url, pid: child.pid!, stop: async () => (child.kill('SIGTERM'), await exited) };
+}
+
+/** Peak resident memory of process `pid` in MiB, from /proc (the shim execs Node, so it is the service's own). */
+function peakRssMiB(pid: number): number | undefined {
+  try {
+    const kB = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kB === undefined ? undefined : Math.round(Number(kB) / 1024);
+  } catch {
+    return undefined;
+  }
 }
 
 async function connect(options: E2eOptions, prefix: string, url: string): Promise<RemoteRouter & { close?(): Promise<void> }> {
@@ -84,9 +102,10 @@ async function connect(options: E2eOptions, prefix: string, url: string): Promis
 /**
  * Round trips measured from a client process to a `serve` process (SPEC §4), through a real
  * broker or over HTTP: a paced run at `rate` for `durationS` (latency percentiles), then a closed
- * loop with 64 requests in flight for the same time (sustained throughput).
+ * loop with 64 requests in flight for the same time (sustained throughput); then the service's
+ * peak memory.
  */
-export async function benchE2e(options: E2eOptions): Promise<E2eRun[]> {
+export async function benchE2e(options: E2eOptions): Promise<E2eReport> {
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
   const service = await startService(options, prefix);
   const client = await connect(options, prefix, service.url);
@@ -132,20 +151,25 @@ export async function benchE2e(options: E2eOptions): Promise<E2eRun[]> {
       }),
     );
     const burstSeconds = (performance.now() - burstStarted) / 1000;
-    return [
-      summarise(`paced ${options.rate}/s`, paced, total, pacedFailed, pacedSeconds),
-      summarise(`closed loop, ${IN_FLIGHT} in flight`, burst, burstSent, burstFailed, burstSeconds),
-    ];
+    return {
+      runs: [
+        summarise(`paced ${options.rate}/s`, paced, total, pacedFailed, pacedSeconds),
+        summarise(`closed loop, ${IN_FLIGHT} in flight`, burst, burstSent, burstFailed, burstSeconds),
+      ],
+      servicePeakRssMiB: peakRssMiB(service.pid),
+    };
   } finally {
     await client.close?.();
     await service.stop();
   }
 }
 
-export function e2eTable(runs: readonly E2eRun[]): string {
+export function e2eTable({ runs, servicePeakRssMiB }: E2eReport): string {
+  const memory = servicePeakRssMiB === undefined ? [] : ['', `Service peak RSS: ${servicePeakRssMiB} MiB.`];
   return [
     '| run | sent | answered | failed | p50 ms | p95 ms | p99 ms | max ms | answered/s |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...runs.map((r) => `| ${r.name} | ${r.sent} | ${r.answered} | ${r.failed} | ${r.p50_ms} | ${r.p95_ms} | ${r.p99_ms} | ${r.max_ms} | ${r.throughput_per_s} |`),
+    ...memory,
   ].join('\n');
 }

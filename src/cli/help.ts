@@ -70,8 +70,9 @@ ${REGISTRY}
                           simulated outage of as many decisions (default N 50,000)
   e2e                     round trips over Kafka (or HTTP) to a \`serve\` process it starts: a paced run
                           at R requests/s (default 200) for S seconds (default 10), then 64 in flight;
-                          p50/p95/p99 and answered/s. --no-history, --db and --shadow-* are the
-                          service's settings (see serve --help), to compare their cost
+                          p50/p95/p99 and answered/s, and the service's peak RSS (Linux). --no-history,
+                          --db and --shadow-* are the service's settings (see serve --help), to compare
+                          their cost
 
   -r, --registry P       agent registry: a directory (searched recursively) or a file; repeatable.
                          Default: the bundled fixtures (omniclaude, voltagent, wshobson, clinc150)

@@ -66,6 +66,13 @@ describe(`encoder with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEF
     }
   });
 
+  test('answers many requests at once, each with the vector it gets alone', async () => {
+    const texts = Array.from({ length: 24 }, (_, i) => `request number ${i}: deploy the service`);
+    const alone = [];
+    for (const text of texts) alone.push(await encoder.embedQuery(text));
+    assert.deepEqual(await Promise.all(texts.map((text) => encoder.embedQuery(text))), alone);
+  });
+
   test('puts a paraphrase closer than an unrelated request', async () => {
     const request = await encoder.embedQuery('fix the failing build');
     const paraphrase = await encoder.embedPassage('the CI pipeline is broken');

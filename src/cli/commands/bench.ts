@@ -84,13 +84,15 @@ async function runBenchE2e(args: string[]): Promise<number> {
   const registry = values.registry ?? [join(ROOT, 'fixtures/omniclaude-agents')];
   const requests = (await readLabelledSet(join(ROOT, 'eval/registry-o.dev.jsonl'))).map((row) => row.request);
   const { benchE2e, e2eTable } = await import('../../bench/e2e-bench.ts');
-  const runs = await benchE2e({ transport, brokers, serveArgs, registry, strategy, rate, durationS, requests });
-  if (values.json) process.stdout.write(`${JSON.stringify({ transport, strategy, setting, runs })}\n`);
-  else process.stdout.write(`${e2eTable(runs)}\n`);
+  const report = await benchE2e({ transport, brokers, serveArgs, registry, strategy, rate, durationS, requests });
+  if (values.json) {
+    const { runs, servicePeakRssMiB } = report;
+    process.stdout.write(`${JSON.stringify({ transport, strategy, setting, runs, service_peak_rss_mib: servicePeakRssMiB })}\n`);
+  } else process.stdout.write(`${e2eTable(report)}\n`);
   if (!values['no-write']) {
     const command = ['switchboard bench e2e', transport === 'http' ? '--http' : '--kafka …', `--strategy ${strategy}`, ...serveArgs.map((arg) => (arg.includes('://') ? 'URL' : arg)), `--rate ${rate} --duration ${durationS}`].join(' ');
     const path = transport === 'http' ? 'over HTTP (`POST /route`, keep-alive) to a `switchboard serve` process on the in-process bus' : 'over Kafka (a local single-node broker from scripts/kafka.sh) to a `switchboard serve` process';
-    const body = `## \`${command}\`\n\nMachine: ${machineLine()}. Measured ${new Date().toISOString().slice(0, 10)}, ${setting}. A client process sends requests ${path} and waits for each reply; every request text is unique, so no decision comes from the cache. Everything shares the 2 cores.\n\n${e2eTable(runs)}`;
+    const body = `## \`${command}\`\n\nMachine: ${machineLine()}. Measured ${new Date().toISOString().slice(0, 10)}, ${setting}. A client process sends requests ${path} and waits for each reply; every request text is unique, so no decision comes from the cache. Everything shares the 2 cores.\n\n${e2eTable(report)}`;
     const key = `e2e-${transport}-${strategy}-${setting.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
     await writeSection(join(ROOT, 'docs/benchmarks.md'), key, body);
   }
