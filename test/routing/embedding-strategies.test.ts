@@ -9,6 +9,8 @@ import { embeddingServices } from '../../src/embedding/services.ts';
 import { Router } from '../../src/routing/router.ts';
 import { SwitchboardError } from '../../src/errors.ts';
 import { skipUnlessFetched } from '../embedding/model-gate.ts';
+import { loadRegistry } from '../../src/registry/load.ts';
+import { FIXTURES } from '../registry/helpers.ts';
 import { registryOf } from './registry-fixture.ts';
 
 const registry = registryOf([
@@ -88,6 +90,16 @@ describe(`with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MOD
       const result = await (await router('hybrid')).route({ user_request: 'recommend a mechanical keyboard under $100' });
       assert.equal(result.selected_agent, null);
       assert.equal(result.no_match_reason, 'no_candidate_above_threshold');
+    });
+
+    test('hybrid answers a request in the registry\'s field that no definition words well, and not one from another field', async () => {
+      const omniclaude = await loadRegistry([path.join(FIXTURES, 'omniclaude-agents')]);
+      const hybrid = await Router.create(omniclaude, { ...embeddingServices(encoder, vectorDir), defaultStrategy: 'hybrid' });
+      const inField = await hybrid.route({ user_request: 'make the product search page load faster, it takes 6 seconds on a cold cache' });
+      assert.equal(inField.selected_agent, 'agent-performance');
+      for (const request of ['what time zone is Singapore in', 'recommend a podcast about ancient Rome']) {
+        assert.equal((await hybrid.route({ user_request: request })).selected_agent, null, request);
+      }
     });
 
     test('hybrid selects the agent a plain request names by its job', async () => {

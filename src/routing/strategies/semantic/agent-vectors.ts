@@ -64,6 +64,16 @@ function agentTexts(agent: Agent): [TextKind, string][] {
   ];
 }
 
+/** How a registry's own texts score against it (AgentVectors.selfSimilarity), medians. */
+export interface SelfSimilarity {
+  /** A text's own agent (left out of it). */
+  readonly own: number;
+  /** The best of the other agents. */
+  readonly other: number;
+  /** The other agents on average: the model's level for texts that have little to do with each other. */
+  readonly unrelated: number;
+}
+
 /** Learned utterances with their vectors, by agent index: extra examples for `match`. */
 export type LearnedVectors = ReadonlyMap<number, readonly { readonly text: string; readonly vector: Float32Array }[]>;
 
@@ -170,7 +180,7 @@ export class AgentVectors {
   /** Trained on the examples of a registry described by them (describedByExamples). */
   readonly #classifier: ExampleClassifier | undefined;
   #learnedCache: { version: number; vectors: LearnedVectors } | undefined;
-  #scale: { version: number; value: { own: number; other: number } } | undefined;
+  #scale: { version: number; value: SelfSimilarity } | undefined;
 
   private constructor(
     agentCount: number,
@@ -304,21 +314,26 @@ export class AgentVectors {
    * How this registry's own texts score, for a per-registry scale: each sampled text
    * (never a profile, nor a sentence of its description), and each learned request, is
    * scored as if it were a request, left out of its own agent. `own` is the median score of
-   * its own agent, `other` the median best score of any other agent. Similarity levels
+   * its own agent, `other` the median best score of any other agent, `unrelated` the median
+   * of the other agents' mean score. Similarity levels
    * differ by model, by registry and by what has been learned; this measures them. Cached
    * per learned snapshot.
    */
-  selfSimilarity(snapshot: LearnedSnapshot, registry: Registry, sampleSize = 64): { own: number; other: number } {
+  selfSimilarity(snapshot: LearnedSnapshot, registry: Registry, sampleSize = 64): SelfSimilarity {
     if (this.#scale?.version === snapshot.version) return this.#scale.value;
     const learned = this.learnedVectors(snapshot, registry);
     const own: number[] = [];
     const other: number[] = [];
+    const unrelated: number[] = [];
     const record = (owner: number, matches: SemanticMatch[]) => {
       const mine = matches.find((m) => m.agent === owner);
       const theirs = matches.find((m) => m.agent !== owner);
       if (mine === undefined || theirs === undefined) return;
       own.push(mine.score);
       other.push(theirs.score);
+      let sum = 0;
+      for (const match of matches) if (match.agent !== owner) sum += match.score;
+      unrelated.push(sum / (matches.length - 1));
     };
     const candidates: number[] = [];
     for (let i = 0; i < this.#texts.length; i++) if (this.#kinds[i] !== PROFILE && this.#kinds[i] !== SENTENCE) candidates.push(i);
@@ -336,7 +351,7 @@ export class AgentVectors {
       record(agent, this.match(example.vector, [agent], -1, without));
     }
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-    const value = { own: median(own), other: median(other) };
+    const value = { own: median(own), other: median(other), unrelated: median(unrelated) };
     this.#scale = { version: snapshot.version, value };
     return value;
   }
