@@ -73,7 +73,9 @@ export const hybrid: ScoringStrategy = {
   async prepare(registry: Registry, services: StrategyServices): Promise<PreparedStrategy> {
     const ranker = LexicalRanker.prepare(registry, services.indexSnapshots);
     const vectors = await AgentVectors.build(registry, services, { classify: true });
-    vectors.selfSimilarity(NOTHING_LEARNED, registry); // measured now, not on the first request
+    // Measured now, not on the first request; the definitions' own scale is kept aside, since
+    // the one measured with learned requests replaces it once something is learned.
+    const definitions = vectors.selfSimilarity(NOTHING_LEARNED, registry);
     return {
       rank(input: StrategyInput): Candidate[] {
         const { other } = vectors.selfSimilarity(input.learned, registry);
@@ -112,7 +114,6 @@ export const hybrid: ScoringStrategy = {
         if (probabilities === undefined && first !== undefined) {
           // Read against the definitions alone: learned requests, worded like requests, would
           // bring every request closer to the registry (one that no agent fits too).
-          const definitions = vectors.selfSimilarity(NOTHING_LEARNED, registry);
           const spread = Math.max(MIN_SPREAD, definitions.other - definitions.unrelated);
           const closest = learned.size === 0 ? semantic : vectors.match(query, scored);
           const relevance = (meanScore(closest, RELEVANCE_AGENTS) - definitions.other) / spread;
