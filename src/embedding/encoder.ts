@@ -5,7 +5,7 @@
  * - Batch size 1, always: quantised models give slightly different vectors for a text
  *   depending on the rest of its batch, and decisions must be deterministic.
  * - One intra-op thread and full graph optimisation: fastest for single short requests.
- * - At most one run per core at once; concurrent requests wait their turn in arrival order.
+ * - One run at a time; concurrent requests wait their turn in arrival order.
  * - Inputs past the model's token limit are truncated, keeping `[CLS] … [SEP]`.
  * - Mean pooling over the tokens or the `[CLS]` vector, as the model was trained; then L2
  *   normalisation, so a dot product of two vectors is their cosine.
@@ -15,7 +15,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -212,21 +211,21 @@ export async function loadEncoder(
     }
   };
 
-  // At most one model run per core, the others waiting in arrival order: onnxruntime's
-  // worker threads took concurrent runs in no particular order, and under load some waited
-  // seconds (bench e2e, 64 in flight: max 1.1-2.6 s against a 0.16 s median).
-  const runsAtOnce = availableParallelism();
+  // One model run at a time, the others waiting in arrival order. onnxruntime-node runs a
+  // model synchronously on the main thread, deferred with setImmediate, so concurrent calls
+  // all ran in one turn of the event loop, no I/O between them, and under load some requests
+  // waited seconds (bench e2e, 64 in flight: slowest 1.1-2.6 s against a 0.16 s median).
   const waiting: (() => void)[] = [];
-  let running = 0;
+  let running = false;
   const embed = async (text: string, kind: TextKind): Promise<Float32Array> => {
-    if (running < runsAtOnce) running++;
-    else await new Promise<void>((turn) => waiting.push(turn));
+    if (running) await new Promise<void>((turn) => waiting.push(turn));
+    else running = true;
     try {
       return await run(text, kind);
     } finally {
-      // The slot passes straight to the longest waiter, if any.
+      // The turn passes straight to the longest waiter, if any.
       const next = waiting.shift();
-      if (next === undefined) running--;
+      if (next === undefined) running = false;
       else next();
     }
   };

@@ -31,23 +31,24 @@ const AGENT_CONFIDENCE = { lexical: 5.963, semantic: 7.207, intercept: -1.858, c
  * Without a classifier, whether some agent fits the request at all decides no-match: logistic
  * over the first candidate's lexical confidence and similarity and how close the request comes
  * to the registry as a whole, the mean similarity of its RELEVANCE_AGENTS closest agents. A
- * request in the registry's field that no definition words well ("the app crashes with a
- * NullPointerException…") is near many agents a little; one from another field ("write a
- * wedding toast") is near none. Similarities are read above the typical wrong-agent
- * similarity, in units of its distance from unrelated texts' (selfSimilarity), so that the
- * weights carry across models. Fitted on the dev sets' answerable against out-of-scope rows;
- * on the wshobson set, never fitted on, top-1 went 64 → 68 % and no-match precision
- * 0.60 → 1.00. Not used with a classifier: CLINC150's out-of-scope requests are in its
- * intents' field, and its probability already tells them apart.
+ * request in the registry's field that no definition words well (a Stripe checkout, to a
+ * registry whose payment agent never names Stripe) is near many agents a little; one from
+ * another field ("write a wedding toast") is near none. Similarities are read above the
+ * typical wrong-agent similarity, in units of its distance from unrelated texts'
+ * (selfSimilarity), so that the weights carry across models. Fitted on the dev sets'
+ * answerable against out-of-scope rows; on the wshobson set, never fitted on, top-1 went
+ * 64 → 68 % and no-match precision 0.60 → 1.00. Used where it was fitted and measured:
+ * registries of more than RELEVANCE_AGENTS agents, every one scanned, without a classifier
+ * (CLINC150's out-of-scope requests are in its intents' field, and its probability already
+ * tells them apart). Elsewhere the first candidate's own confidence decides.
  */
 const ANY_AGENT_FITS = { lexical: 6.542, semantic: 0.832, relevance: 9.849, intercept: 11.2 } as const;
+/** The closest agents whose mean similarity measures how close a request comes to the registry. */
 const RELEVANCE_AGENTS = 10;
-/** A model whose wrong-agent and unrelated similarities all but coincide still gets a finite scale. */
-const MIN_SPREAD = 0.01;
 
 function meanScore(matches: readonly SemanticMatch[], count: number): number {
   const top = matches.slice(0, count);
-  return top.reduce((sum, match) => sum + match.score, 0) / (top.length || 1);
+  return top.reduce((sum, match) => sum + match.score, 0) / top.length;
 }
 
 /** The classifier's likeliest agents are always scored, even where the centroid prefilter would skip them. */
@@ -76,6 +77,8 @@ export const hybrid: ScoringStrategy = {
     // Measured now, not on the first request; the definitions' own scale is kept aside, since
     // the one measured with learned requests replaces it once something is learned.
     const definitions = vectors.selfSimilarity(NOTHING_LEARNED, registry);
+    const spread = definitions.other - definitions.unrelated;
+    const relevanceApplies = registry.agents.length > RELEVANCE_AGENTS && vectors.scansEveryAgent && spread > 0;
     return {
       rank(input: StrategyInput): Candidate[] {
         const { other } = vectors.selfSimilarity(input.learned, registry);
@@ -107,16 +110,15 @@ export const hybrid: ScoringStrategy = {
               AGENT_CONFIDENCE.intercept +
               (probabilities === undefined ? 0 : AGENT_CONFIDENCE.classifier * (probabilities[blend.agent] - AGENT_CONFIDENCE.evenProbability)),
           );
-        // Without a classifier the first candidate's total is the chance that some agent fits,
-        // and the others keep their confidence's ratio to the first's.
+        // Where the registry's relevance applies, the first candidate's total is the chance that
+        // some agent fits; the others keep their own confidence, lowered with the first's.
         const first = blends[0];
         let scale = 1;
-        if (probabilities === undefined && first !== undefined) {
+        if (relevanceApplies && probabilities === undefined && first !== undefined) {
           // Read against the definitions alone: learned requests, worded like requests, would
           // bring every request closer to the registry (one that no agent fits too).
-          const spread = Math.max(MIN_SPREAD, definitions.other - definitions.unrelated);
-          const closest = learned.size === 0 ? semantic : vectors.match(query, scored);
-          const relevance = (meanScore(closest, RELEVANCE_AGENTS) - definitions.other) / spread;
+          const definitionsMatch = learned.size === 0 ? semantic : vectors.match(query, scored);
+          const relevance = (meanScore(definitionsMatch, RELEVANCE_AGENTS) - definitions.other) / spread;
           const fits = sigmoid(
             ANY_AGENT_FITS.lexical * (first.lexical?.confidence ?? 0) +
               ANY_AGENT_FITS.semantic * ((first.semantic.score - definitions.other) / spread) +
@@ -132,7 +134,8 @@ export const hybrid: ScoringStrategy = {
         return blends.slice(0, CANDIDATES).map((blend): Candidate => {
           const agent = registry.agents[blend.agent];
           const historical = input.historical(agent.name) ?? 0.5;
-          const total = Math.min(ceiling, withHistory(agentConfidence(blend) * scale, historical));
+          const confidence = agentConfidence(blend) * (blend === first ? scale : Math.min(1, scale));
+          const total = Math.min(ceiling, withHistory(confidence, historical));
           ceiling = total;
           return {
             agent,

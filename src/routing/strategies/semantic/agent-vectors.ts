@@ -70,7 +70,10 @@ export interface SelfSimilarity {
   readonly own: number;
   /** The best of the other agents. */
   readonly other: number;
-  /** The other agents on average: the model's level for texts that have little to do with each other. */
+  /**
+   * The other agents scored on average (where a prefilter applies, the scanned ones): the
+   * model's level for texts that have little to do with each other.
+   */
   readonly unrelated: number;
 }
 
@@ -358,6 +361,11 @@ export class AgentVectors {
 
   get textCount(): number {
     return this.#texts.length;
+  }
+
+  /** Whether every agent's texts are scored for each request (no centroid prefilter). */
+  get scansEveryAgent(): boolean {
+    return this.#centroids === undefined;
   }
 
   /** Vector of agent-side text `i` (a view). */
