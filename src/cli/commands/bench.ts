@@ -87,7 +87,7 @@ async function runBenchE2e(args: string[]): Promise<number> {
   const report = await benchE2e({ transport, brokers, serveArgs, registry, strategy, rate, durationS, requests });
   if (values.json) {
     const { runs, servicePeakRssMiB } = report;
-    process.stdout.write(`${JSON.stringify({ transport, strategy, setting, runs, service_peak_rss_mib: servicePeakRssMiB })}\n`);
+    process.stdout.write(`${JSON.stringify({ transport, strategy, setting, runs, service_peak_rss_mib: servicePeakRssMiB ?? null })}\n`);
   } else process.stdout.write(`${e2eTable(report)}\n`);
   if (!values['no-write']) {
     const command = ['switchboard bench e2e', transport === 'http' ? '--http' : '--kafka …', `--strategy ${strategy}`, ...serveArgs.map((arg) => (arg.includes('://') ? 'URL' : arg)), `--rate ${rate} --duration ${durationS}`].join(' ');
