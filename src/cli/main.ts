@@ -23,9 +23,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP.main);
     return 0;
+  }
+  // No command is a usage error, as an unknown one is: a script that lost its arguments fails.
+  if (command === undefined) {
+    process.stderr.write(HELP.main);
+    return 2;
   }
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (load === undefined) {

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { cli } from './run-cli.ts';
 
 describe('switchboard help and usage', { concurrency: true }, () => {
-  test('with no command, prints the command list and exits 0', async () => {
+  test('with no command, prints the command list on stderr and exits 2, a usage error', async () => {
     const run = await cli([]);
-    assert.equal(run.status, 0);
-    for (const command of ['route', 'registry', 'eval', 'bench']) assert.match(run.stdout, new RegExp(`^  ${command}\\b`, 'm'));
+    assert.equal(run.status, 2);
+    assert.equal(run.stdout, '');
+    for (const command of ['route', 'registry', 'eval', 'bench']) assert.match(run.stderr, new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   test('--help prints the command list and exits 0', async () => {
