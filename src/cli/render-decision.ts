@@ -12,7 +12,7 @@ export function renderDecision(result: RoutingResult, closest: readonly Candidat
   const lines: string[] = [];
   lines.push(
     result.selected_agent === null
-      ? `no match (${result.no_match_reason})`
+      ? `no match (${result.reason})`
       : `→ ${result.selected_agent}  (${result.routing_policy}, confidence ${result.recommendations[0].confidence.total.toFixed(2)})`,
   );
   const rows = result.recommendations.map((r, i) => [

@@ -83,9 +83,9 @@ const RoutingMetadataSchema = z.object({
 export const RoutingResultSchema = z
   .object({
     recommendations: z.array(RecommendationSchema).describe('best first, at or above min_confidence'),
-    selected_agent: z.string().nullable().describe('null: an explicit no-match, with no_match_reason'),
+    selected_agent: z.string().nullable().describe('null: an explicit no-match, with reason'),
     routing_policy: z.enum(ROUTING_POLICIES),
-    no_match_reason: optional(z.enum(NO_MATCH_REASONS)),
+    reason: optional(z.enum(NO_MATCH_REASONS)),
     routing_metadata: RoutingMetadataSchema,
   })
   .meta({ id: 'RoutingResult' });

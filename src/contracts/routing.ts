@@ -93,7 +93,7 @@ export interface RoutingResult {
   /** The chosen agent, or null for an explicit no-match. */
   selected_agent: string | null;
   routing_policy: RoutingPolicy;
-  /** Set exactly when `selected_agent` is null. */
-  no_match_reason?: NoMatchReason;
+  /** Why no agent was chosen (SPEC §2's `reason`): set exactly when `selected_agent` is null. */
+  reason?: NoMatchReason;
   routing_metadata: RoutingMetadata;
 }

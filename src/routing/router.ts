@@ -233,7 +233,7 @@ export class Router {
         recommendations,
         selected_agent: null,
         routing_policy: 'no_match',
-        no_match_reason: candidates.length === 0 ? 'empty_candidates' : 'no_candidate_above_threshold',
+        reason: candidates.length === 0 ? 'empty_candidates' : 'no_candidate_above_threshold',
         routing_metadata: metadata,
       };
     }

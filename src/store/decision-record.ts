@@ -83,7 +83,7 @@ export function toDecisionRecord(event: RoutingDecisionEvent): DecisionRecord {
     // The event carries the decision time and the latency the decider saw; arrival is the difference.
     received_at: new Date(decidedAt.getTime() - payload.latency_ms).toISOString(),
     selected_agent: result?.selected_agent ?? null,
-    no_match_reason: result?.no_match_reason ?? null,
+    no_match_reason: result?.reason ?? null,
     error_code: payload.outcome === 'failed' ? payload.error.error_code : null,
     routing_policy: result?.routing_policy ?? null,
     confidence: selected?.confidence ?? null,

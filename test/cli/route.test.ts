@@ -112,7 +112,7 @@ describe('switchboard route', { concurrency: CONCURRENCY }, () => {
       const result = await routeJson([...FUZZY, '--min-confidence', '1', COMMIT]);
       assert.equal(result.selected_agent, null);
       assert.equal(result.routing_policy, 'no_match');
-      assert.equal(result.no_match_reason, 'no_candidate_above_threshold');
+      assert.equal(result.reason, 'no_candidate_above_threshold');
       assert.deepEqual(result.recommendations, []);
     });
 

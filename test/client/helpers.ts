@@ -14,7 +14,7 @@ export function resultFor(userRequest: string): RoutingResult {
     recommendations: [],
     selected_agent: null,
     routing_policy: 'no_match',
-    no_match_reason: 'no_candidate_above_threshold',
+    reason: 'no_candidate_above_threshold',
     routing_metadata: { routing_time_ms: 0.1, cache_hit: false, candidates_evaluated: 1, routing_strategy: userRequest, registry_version: 'test' },
   };
 }

@@ -37,7 +37,7 @@ export const NO_MATCH: RoutingResult = {
   recommendations: [],
   selected_agent: null,
   routing_policy: 'no_match',
-  no_match_reason: 'no_candidate_above_threshold',
+  reason: 'no_candidate_above_threshold',
   routing_metadata: { ...RESULT.routing_metadata, cache_hit: true },
 };
 

@@ -90,7 +90,7 @@ describe(`with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MOD
       for (const request of ['recommend a mechanical keyboard under $100', 'write a wedding toast', 'what time zone is Singapore in']) {
         const result = await (await router('hybrid')).route({ user_request: request });
         assert.equal(result.selected_agent, null, request);
-        assert.equal(result.no_match_reason, 'no_candidate_above_threshold');
+        assert.equal(result.reason, 'no_candidate_above_threshold');
       }
     });
 

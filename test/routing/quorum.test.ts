@@ -99,7 +99,7 @@ describe('quorum vote', () => {
   test('when every member abstains the answer is empty_candidates', async () => {
     const result = await route([member('a', []), member('b', [])]);
     assert.equal(result.selected_agent, null);
-    assert.equal(result.no_match_reason, 'empty_candidates');
+    assert.equal(result.reason, 'empty_candidates');
   });
 
   test('equal support keeps registry order, whatever order the members list the agents in', async () => {

@@ -129,7 +129,7 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
           assert.deepEqual(names(result), ['agent-kubernetes'], text);
           const { confidence } = result.recommendations[0];
           assert.equal(confidence.total, 1, text);
-          assert.equal(result.no_match_reason, undefined, text);
+          assert.equal(result.reason, undefined, text);
         }
       });
 
@@ -156,18 +156,18 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         assert.equal((await (await router()).route({ user_request: 'restart the kubernetes pods' })).selected_agent, 'agent-kubernetes');
       });
 
-      test('a selected agent is the first recommendation, and carries no no_match_reason', async () => {
+      test('a selected agent is the first recommendation, and carries no no-match reason', async () => {
         const result = await (await router()).route({ user_request: COMMIT_REQUEST });
         assert.equal(result.selected_agent, result.recommendations[0].agent_name);
         assert.equal(result.routing_policy, 'trigger_match');
-        assert.equal('no_match_reason' in result, false);
+        assert.equal('reason' in result, false);
       });
 
       test('a request with no relevant words is an explicit no-match, never a silent default', async () => {
         const result = await (await router()).route({ user_request: IRRELEVANT_REQUEST });
         assert.equal(result.selected_agent, null);
         assert.equal(result.routing_policy, 'no_match');
-        assert.ok(NO_MATCH_REASONS.includes(result.no_match_reason!), `reason ${result.no_match_reason}`);
+        assert.ok(NO_MATCH_REASONS.includes(result.reason!), `reason ${result.reason}`);
         assert.deepEqual(result.recommendations, []);
       });
 
@@ -175,7 +175,7 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         const r = await router();
         const request = { user_request: IRRELEVANT_REQUEST, options: { min_confidence: 0 } };
         assert.deepEqual(await r.rank(request), [], 'precondition: nothing in the registry mentions bread');
-        assert.equal((await r.route(request)).no_match_reason, 'empty_candidates');
+        assert.equal((await r.route(request)).reason, 'empty_candidates');
       });
 
       test('candidates all below min_confidence are reported as no_candidate_above_threshold', async () => {
@@ -188,7 +188,7 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         if (perfect.length === 0) {
           assert.equal(result.selected_agent, null);
           assert.equal(result.routing_policy, 'no_match');
-          assert.equal(result.no_match_reason, 'no_candidate_above_threshold');
+          assert.equal(result.reason, 'no_candidate_above_threshold');
         }
       });
 

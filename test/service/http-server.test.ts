@@ -97,7 +97,7 @@ describe('POST /route', () => {
     const result = response.json();
     assert.equal(result.selected_agent, null);
     assert.equal(result.routing_policy, 'no_match');
-    assert.ok(['no_candidate_above_threshold', 'empty_candidates'].includes(result.no_match_reason));
+    assert.ok(['no_candidate_above_threshold', 'empty_candidates'].includes(result.reason));
   });
 
   const BAD: [string, () => ReturnType<typeof route>, number, RegExp][] = [
