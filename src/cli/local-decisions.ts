@@ -1,5 +1,4 @@
-import type { DecisionReporter } from '../client/decision-report.ts';
-import type { RoutingDecisionEvent } from '../contracts/events.ts';
+import type { DecisionReporter, LocalDecision } from '../client/decision-report.ts';
 
 /**
  * A one-shot command's local decisions (`route`, `request`, `hook`), held until it has answered and
@@ -7,19 +6,19 @@ import type { RoutingDecisionEvent } from '../contracts/events.ts';
  * DATABASE_URL): the store is opened only when there is something to record.
  */
 export class LocalDecisions implements DecisionReporter {
-  readonly #events: RoutingDecisionEvent[] = [];
+  readonly #decisions: LocalDecision[] = [];
 
-  report(event: RoutingDecisionEvent): void {
-    this.#events.push(event);
+  report(decision: LocalDecision): void {
+    this.#decisions.push(decision);
   }
 
   /** Writes them (or spools them, with the database away); returns where, or undefined when nothing was written. */
   async record(db: string | undefined): Promise<string | undefined> {
-    if (this.#events.length === 0 || !(db || process.env.DATABASE_URL)) return undefined;
+    if (this.#decisions.length === 0 || !(db || process.env.DATABASE_URL)) return undefined;
     const { StoreDecisionReporter } = await import('../client/store-reporter.ts');
     const reporter = await StoreDecisionReporter.open(db);
     try {
-      for (const event of this.#events) reporter.report(event);
+      for (const decision of this.#decisions) reporter.report(decision);
     } finally {
       await reporter.close();
     }

@@ -7,10 +7,11 @@ import type { RoutingRequest, RoutingResult } from '../contracts/routing.ts';
  * Where a client's own decisions go, so that the history shows answers the service never
  * gave: the event client publishes them on the decision topic (the service records them),
  * a StoreDecisionReporter writes them to the store directly. `report` never throws and
- * never waits: the answer does not depend on it.
+ * never waits: the answer does not depend on it. It takes the decision, not its event: a
+ * one-shot process without a store to write to (the hook, most of the time) never builds one.
  */
 export interface DecisionReporter {
-  report(event: RoutingDecisionEvent): void;
+  report(decision: LocalDecision): void;
 }
 
 export interface LocalDecision {
@@ -22,6 +23,8 @@ export interface LocalDecision {
   readonly latencyMs: number;
   /** Who decided: the envelope's `service` (never the routing service's own name). */
   readonly service: string;
+  /** When it was decided: the event's timestamp, however late the event is built. */
+  readonly decidedAt: Date;
 }
 
 const INSTANCE = `${hostname()}:${process.pid}`;
@@ -30,7 +33,7 @@ const INSTANCE = `${hostname()}:${process.pid}`;
 export function localDecisionEvent(decision: LocalDecision): RoutingDecisionEvent {
   return buildEvent(
     'AGENT_ROUTING_DECISION',
-    { correlationId: decision.correlationId, service: decision.service },
+    { correlationId: decision.correlationId, service: decision.service, timestamp: decision.decidedAt },
     {
       request: decision.request,
       routing_path: decision.routingPath,

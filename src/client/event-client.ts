@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent, eventRecord, parseEvent } from '../contracts/event-codec.ts';
-import type { FeedbackPayload, RoutingDecisionEvent } from '../contracts/events.ts';
+import type { FeedbackPayload } from '../contracts/events.ts';
 import type { RoutingRequest, RoutingResult } from '../contracts/routing.ts';
 import { topicNames, type TopicNames } from '../contracts/topics.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { Bus, BusRecord, Subscription } from '../transport/bus.ts';
-import type { DecisionReporter } from './decision-report.ts';
+import { localDecisionEvent, type DecisionReporter, type LocalDecision } from './decision-report.ts';
 import { RoutingFailedError, RoutingTimeoutError, RoutingTransportError } from './errors.ts';
 import { PendingRequests, type ReplyMatch } from './pending-requests.ts';
 import { routingRequest, type RequestOptions } from './request.ts';
@@ -152,9 +152,9 @@ export class RoutingEventClient implements RemoteRouter, DecisionReporter, Async
    * Publishes a decision made in this process on the decision topic, where the service
    * records it. Never waits: `close` waits for the reports in flight; failures are counted.
    */
-  report(event: RoutingDecisionEvent): void {
+  report(decision: LocalDecision): void {
     this.#stats.reported++;
-    const sent = this.#bus.produce([eventRecord(event, this.#topics)]).catch(() => {
+    const sent = this.#bus.produce([eventRecord(localDecisionEvent(decision), this.#topics)]).catch(() => {
       this.#stats.reportErrors++;
     });
     this.#reports.add(sent);

@@ -1,6 +1,5 @@
 import type { RoutingContext, RoutingRequest } from '../contracts/routing.ts';
-import { RoutingRequestSchema } from '../contracts/routing-schemas.ts';
-import { SwitchboardError } from '../errors.ts';
+import { normaliseRequest } from '../routing/request.ts';
 
 /** A routing request as the client library takes it (SPEC §4's camelCase options). */
 export interface RequestOptions {
@@ -13,7 +12,7 @@ export interface RequestOptions {
 }
 
 /**
- * The SPEC §2 routing input for a call, checked against the wire schema before anything
+ * The SPEC §2 routing input for a call, checked as the service checks it before anything
  * is sent or routed: a bad request is the caller's INVALID_REQUEST, never a transport
  * failure or a failed event, and never counts against the service.
  */
@@ -28,10 +27,6 @@ export function routingRequest(userRequest: string, options: RequestOptions): Ro
     ...(options.context !== undefined && { context: options.context }),
     ...(Object.keys(routingOptions).length > 0 && { options: routingOptions }),
   };
-  const checked = RoutingRequestSchema.safeParse(request);
-  if (!checked.success) {
-    const issues = checked.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
-    throw new SwitchboardError('INVALID_REQUEST', `invalid routing request: ${issues.join('; ')}`);
-  }
+  normaliseRequest(request);
   return request;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RoutingRequest, RoutingResult } from '../contracts/routing.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
-import { localDecisionEvent, type DecisionReporter } from './decision-report.ts';
+import type { DecisionReporter } from './decision-report.ts';
 import { RoutingClientError, RoutingFailedError, RoutingTimeoutError } from './errors.ts';
 import type { RemoteRouter } from './remote.ts';
 import { routingRequest, type RequestOptions } from './request.ts';
@@ -138,9 +138,7 @@ export class RoutingFacade {
     });
     const result = await router.route(request);
     const routingPath = serviceError === undefined ? 'local' : 'hybrid';
-    this.#decisions?.report(
-      localDecisionEvent({ request, result, correlationId, routingPath, latencyMs: performance.now() - started, service: this.#service }),
-    );
+    this.#decisions?.report({ request, result, correlationId, routingPath, latencyMs: performance.now() - started, service: this.#service, decidedAt: new Date() });
     return {
       result,
       routing_path: routingPath,

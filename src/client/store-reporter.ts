@@ -1,10 +1,9 @@
-import type { RoutingDecisionEvent } from '../contracts/events.ts';
 import { toDecisionRecord } from '../store/decision-record.ts';
 import { DecisionLog } from '../store/decision-log.ts';
 import path from 'node:path';
 import { cacheDirectory } from '../registry/parse-cache.ts';
 import { storeLocation } from '../store/open-store.ts';
-import type { DecisionReporter } from './decision-report.ts';
+import { localDecisionEvent, type DecisionReporter, type LocalDecision } from './decision-report.ts';
 
 /**
  * Writes a client's decisions straight to the decision store, through the same background
@@ -30,8 +29,8 @@ export class StoreDecisionReporter implements DecisionReporter, AsyncDisposable 
     return this.#log.store.location;
   }
 
-  report(event: RoutingDecisionEvent): void {
-    this.#log.record(toDecisionRecord(event));
+  report(decision: LocalDecision): void {
+    this.#log.record(toDecisionRecord(localDecisionEvent(decision)));
   }
 
   /** Writes what was reported, or leaves it in the spool when the database is away. */

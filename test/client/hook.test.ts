@@ -95,9 +95,12 @@ describe('switchboard hook claude', { concurrency: CONCURRENCY, timeout: 60_000 
     ['an empty stdin', ''],
     ['JSON without a prompt', JSON.stringify({ hook_event_name: 'UserPromptSubmit', cwd: ROOT })],
     ['a prompt of the wrong type', JSON.stringify({ hook_event_name: 'UserPromptSubmit', prompt: 42 })],
+    ['a JSON array', JSON.stringify([{ prompt: 'review my pull request' }])],
+    ['JSON null', 'null'],
+    ['a cwd of the wrong type', JSON.stringify({ hook_event_name: 'UserPromptSubmit', prompt: 'review my pull request', cwd: 7 })],
   ] as const) {
     test(`${what} on stdin: exit 0, no output, the reason on stderr`, async () => {
-      assertSilent(await runHook(stdin, ['--registry', REGISTRY]), /^switchboard hook: .*(JSON|prompt)/);
+      assertSilent(await runHook(stdin, ['--registry', REGISTRY]), /^switchboard hook: .*(JSON|prompt|cwd)/);
     });
   }
 

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
-import { additionalContext, hookOutput, HookInput } from '../../client/claude-hook.ts';
-import { RoutingHttpClient } from '../../client/http-client.ts';
+import { additionalContext, hookOutput, parseHookInput } from '../../client/claude-hook.ts';
 import { RoutingFacade } from '../../client/route.ts';
 import { truncateRequest } from '../../contracts/routing.ts';
 import { SwitchboardError } from '../../errors.ts';
@@ -61,31 +60,21 @@ async function hook(args: string[]): Promise<{ output: string | undefined; local
   if (positionals.join(' ') !== 'claude') throw new SwitchboardError('USAGE', `usage: switchboard hook claude (got '${positionals.join(' ')}')`);
   const timeoutMs = parseTimeout(values.timeout ?? process.env[TIMEOUT_VARIABLE], DEFAULT_TIMEOUT_MS);
   const serviceUrl = values.service ?? process.env[SERVICE_VARIABLE];
-  const input = readInput(await text(process.stdin));
+  const input = parseHookInput(await text(process.stdin));
   const local = new LocalDecisions();
   if (input.hook_event_name !== undefined && input.hook_event_name !== 'UserPromptSubmit') return { output: undefined, local };
   if (input.prompt.trim() === '') return { output: undefined, local };
   const registry = registryFor(values.registry, input.cwd ?? process.cwd());
   // Lexical: the embedding model would add 0.3-0.6 s to every prompt that falls back.
   const openLocal = async () => (await openRouter(registry, { defaultStrategy: 'lexical', cache: false, parseCache: true })).router;
-  const facade = new RoutingFacade({ remote: serviceUrl ? new RoutingHttpClient(serviceUrl) : undefined, local: openLocal, decisions: local, service: 'switchboard-hook' });
+  // The HTTP client (and the event schemas it validates replies with) loads only when there is a service to ask.
+  const remote = serviceUrl ? new (await import('../../client/http-client.ts')).RoutingHttpClient(serviceUrl) : undefined;
+  const facade = new RoutingFacade({ remote, local: openLocal, decisions: local, service: 'switchboard-hook' });
   const routed = await facade.route(truncateRequest(input.prompt), { timeoutMs });
   if (routed.service_error !== undefined) process.stderr.write(`switchboard hook: ${routed.service_error.message}; routed locally\n`);
   const context = additionalContext(routed.result, routed.routing_path);
   // Recorded by the caller after the output is out, only with DATABASE_URL set: the project folder the hook runs in is not the place for a store.
   return { output: context === undefined ? undefined : hookOutput(context), local };
-}
-
-function readInput(raw: string): HookInput {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new SwitchboardError('INVALID_REQUEST', 'stdin is not the JSON of a UserPromptSubmit hook');
-  }
-  const parsed = HookInput.safeParse(json);
-  if (!parsed.success) throw new SwitchboardError('INVALID_REQUEST', `hook input: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ')}`);
-  return parsed.data;
 }
 
 /** `--registry`, else SWITCHBOARD_REGISTRY, else the project's `.claude/agents` (the hook input's cwd). */

@@ -18,10 +18,10 @@ function parseContext(pairs: string[] | undefined): RoutingContext {
 
 /** The CLI's decision in the history, under a new correlation id (said on stderr, for `trace` and `feedback`). */
 async function recordDecision(db: string | undefined, request: RoutingRequest, result: RoutingResult, latencyMs: number): Promise<void> {
-  const [{ LocalDecisions }, { localDecisionEvent }] = await Promise.all([import('../local-decisions.ts'), import('../../client/decision-report.ts')]);
+  const { LocalDecisions } = await import('../local-decisions.ts');
   const correlationId = randomUUID();
   const local = new LocalDecisions();
-  local.report(localDecisionEvent({ request, result, correlationId, routingPath: 'cli', latencyMs, service: 'switchboard-cli' }));
+  local.report({ request, result, correlationId, routingPath: 'cli', latencyMs, service: 'switchboard-cli', decidedAt: new Date() });
   const location = await local.record(db);
   process.stderr.write(`switchboard: decision recorded as ${correlationId} in ${location}\n`);
 }
