@@ -154,9 +154,12 @@ export class RoutingEventClient implements RemoteRouter, DecisionReporter, Async
    */
   report(decision: LocalDecision): void {
     this.#stats.reported++;
-    const sent = this.#bus.produce([eventRecord(localDecisionEvent(decision), this.#topics)]).catch(() => {
-      this.#stats.reportErrors++;
-    });
+    // Built inside the promise: an event that fails its schema is a counted report error, never a throw here.
+    const sent = Promise.resolve()
+      .then(() => this.#bus.produce([eventRecord(localDecisionEvent(decision), this.#topics)]))
+      .catch(() => {
+        this.#stats.reportErrors++;
+      });
     this.#reports.add(sent);
     void sent.finally(() => this.#reports.delete(sent));
   }
