@@ -1,5 +1,6 @@
 import type { RoutingResult } from '../contracts/routing.ts';
 import { SwitchboardError } from '../errors.ts';
+import { isRecord } from '../routing/strategies/lexical/snapshot-data.ts';
 import type { FacadePath } from './route.ts';
 
 /**
@@ -25,17 +26,14 @@ export function parseHookInput(raw: string): HookInput {
   } catch {
     throw new SwitchboardError('INVALID_REQUEST', 'stdin is not the JSON of a UserPromptSubmit hook');
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new SwitchboardError('INVALID_REQUEST', 'hook input: expected a JSON object');
-  }
-  const input = json as Record<string, unknown>;
+  if (!isRecord(json)) throw new SwitchboardError('INVALID_REQUEST', 'hook input: expected a JSON object');
   const problems: string[] = [];
-  if (typeof input.prompt !== 'string') problems.push(`prompt: expected a string, got ${typeName(input.prompt)}`);
+  if (typeof json.prompt !== 'string') problems.push(`prompt: expected a string, got ${typeName(json.prompt)}`);
   for (const field of ['hook_event_name', 'cwd'] as const) {
-    if (input[field] !== undefined && typeof input[field] !== 'string') problems.push(`${field}: expected a string, got ${typeName(input[field])}`);
+    if (json[field] !== undefined && typeof json[field] !== 'string') problems.push(`${field}: expected a string, got ${typeName(json[field])}`);
   }
   if (problems.length > 0) throw new SwitchboardError('INVALID_REQUEST', `hook input: ${problems.join('; ')}`);
-  return input as unknown as HookInput;
+  return json as unknown as HookInput;
 }
 
 function typeName(value: unknown): string {
