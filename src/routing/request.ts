@@ -7,10 +7,14 @@ import {
   type RoutingRequest,
 } from '../contracts/routing.ts';
 import { SwitchboardError } from '../errors.ts';
+import { readGoLanguage } from './text/tokens.ts';
 
 /** A request after validation, with defaults filled in and its text normalised. */
 export interface NormalisedRequest {
-  /** NFC, lowercased, whitespace collapsed and trimmed: what strategies and the cache key see. */
+  /**
+   * NFC, lowercased, whitespace collapsed and trimmed, the language Go written "golang"
+   * (lowercasing would make it the verb): what strategies and the cache key see.
+   */
   readonly text: string;
   readonly context: RoutingContext;
   readonly maxRecommendations: number;
@@ -27,7 +31,7 @@ function invalid(message: string): SwitchboardError {
 }
 
 function normaliseText(text: string): string {
-  return text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+  return readGoLanguage(text.normalize('NFC')).toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 function checkText(value: unknown): string {

@@ -146,6 +146,24 @@ test('shorthand reads as the word it stands for, in requests and in definitions 
   assert.notEqual(await best('prod is down'), 'product-manager', 'prod is not read as production, whose stem is product');
 });
 
+test('a programming language is one word, though tokens would lose its name: C++, C#, .NET, Go', async () => {
+  const languages = await Router.create(
+    registryOf([
+      { name: 'systems-engineer', description: 'Builds high-performance C++ systems.' },
+      { name: 'windows-developer', description: 'Builds Windows desktop apps in C# on .NET.' },
+      { name: 'cloud-developer', description: 'Builds cloud services in Go, with Docker.' },
+      { name: 'release-manager', description: 'Plans the Go-live: release checklists and rollbacks.' },
+    ]),
+    { defaultStrategy: 'lexical', cache: false },
+  );
+  const best = async (request: string) =>
+    (await languages.route({ user_request: request, options: { min_confidence: 0 } })).recommendations[0]?.agent_name ?? null;
+  assert.equal(await best('fix a memory leak in my C++ code'), 'systems-engineer');
+  assert.equal(await best('port this C# app'), 'windows-developer');
+  assert.equal(await best('write a Go service'), 'cloud-developer', 'capitalised mid-sentence: the language');
+  assert.equal(await best('Go live'), 'release-manager', 'where a sentence starts: the verb, a stop word');
+});
+
 test("a ranked candidate serialises with its reason and explanation, like other strategies' candidates", async () => {
   const [candidate] = await (await router()).rank({ user_request: 'make a pull request' });
   const serialised = JSON.parse(JSON.stringify(candidate)) as { reason?: string; explanation?: string };

@@ -23,12 +23,35 @@ const STOP_WORDS = new Set(
 /** snake_case capabilities and domains read as words. */
 export const asProse = (text: string) => text.replaceAll('_', ' ');
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/**
+ * Programming languages whose names plain word tokens lose: "C++" and "C#" become the
+ * one-letter word "c", ".NET" the word "net", and "Go" is a stop word. Each is read as one
+ * word of its own, on both sides. "Go" is the language only where case tells it apart from
+ * the verb: capitalised, not where a sentence, line or list item starts, and not in a
+ * hyphenated compound ("Go-live", "Go-to-market").
+ */
+const LANGUAGE_NAMES: ReadonlyMap<string, string> = new Map([
+  ['c++', 'cpp'],
+  ['c#', 'csharp'],
+  ['f#', 'fsharp'],
+  ['.net', 'dotnet'],
+]);
+const GO_LANGUAGE = /(?<=[^\s.!?#>*-][ \t]*)\bGo\b(?!-)/gu;
+
+/** Text with the language named Go written "golang"; call before the text is lowercased. */
+export function readGoLanguage(text: string): string {
+  return text.includes('Go') ? text.replace(GO_LANGUAGE, 'golang') : text;
+}
+
+const WORD = /c\+\+|[cf]#|\.net(?![\p{L}\p{N}])|[\p{L}\p{N}]+/gu;
 const stems = new Map<string, string>();
 
-/** Lowercase word tokens (text is expected lowercased already), stop words kept. */
+/** Lowercase word tokens, stop words kept; a language name is one word ("c++" is "cpp"). */
 export function words(text: string): string[] {
-  return text.toLowerCase().match(WORD) ?? [];
+  const found = readGoLanguage(text).toLowerCase().match(WORD);
+  if (found === null) return [];
+  for (let i = 0; i < found.length; i++) found[i] = LANGUAGE_NAMES.get(found[i]) ?? found[i];
+  return found;
 }
 
 /**
