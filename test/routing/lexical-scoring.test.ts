@@ -136,6 +136,7 @@ test('shorthand reads as the word it stands for, in requests and in definitions 
       { name: 'ops-admin', description: 'Keeps the DB healthy: backups, replication and failover.' },
       { name: 'code-reviewer', description: 'Reviews changes for correctness and style.' },
       { name: 'product-manager', description: 'Writes product roadmaps and prioritises features.' },
+      { name: 'mobile-lead', description: 'Ships mobile applications to the stores.' },
     ]),
     { defaultStrategy: 'lexical', cache: false },
   );
@@ -143,6 +144,7 @@ test('shorthand reads as the word it stands for, in requests and in definitions 
     (await shorthand.route({ user_request: request, options: { min_confidence: 0 } })).recommendations[0]?.agent_name;
   assert.equal(await best('k8s review'), 'kubernetes-specialist', 'k8s is kubernetes');
   assert.equal(await best('database'), 'ops-admin', "the definition's DB is a database");
+  assert.equal(await best('our app'), 'mobile-lead', 'an app is an application');
   assert.notEqual(await best('prod is down'), 'product-manager', 'prod is not read as production, whose stem is product');
 });
 

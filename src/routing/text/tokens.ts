@@ -74,6 +74,8 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map(
     postgres: 'postgresql',
     pg: 'postgresql',
     mongo: 'mongodb',
+    app: 'application',
+    apps: 'applications',
     repo: 'repository',
     repos: 'repositories',
     config: 'configuration',
