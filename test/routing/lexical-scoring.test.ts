@@ -11,6 +11,7 @@ import { loadRegistry } from '../../src/registry/load.ts';
 import { Router } from '../../src/routing/router.ts';
 import { LexicalRanker } from '../../src/routing/strategies/lexical/ranker.ts';
 import { EVAL, FIXTURES } from '../registry/helpers.ts';
+import { terms } from '../../src/routing/text/tokens.ts';
 import { registryOf } from './registry-fixture.ts';
 
 const router = () =>
@@ -137,6 +138,7 @@ test('shorthand reads as the word it stands for, in requests and in definitions 
       { name: 'code-reviewer', description: 'Reviews changes for correctness and style.' },
       { name: 'product-manager', description: 'Writes product roadmaps and prioritises features.' },
       { name: 'mobile-lead', description: 'Ships mobile applications to the stores.' },
+      { name: 'on-call', description: 'Keeps production up: alerts, paging and incident response.' },
     ]),
     { defaultStrategy: 'lexical', cache: false },
   );
@@ -145,7 +147,9 @@ test('shorthand reads as the word it stands for, in requests and in definitions 
   assert.equal(await best('k8s review'), 'kubernetes-specialist', 'k8s is kubernetes');
   assert.equal(await best('database'), 'ops-admin', "the definition's DB is a database");
   assert.equal(await best('our app'), 'mobile-lead', 'an app is an application');
-  assert.notEqual(await best('prod is down'), 'product-manager', 'prod is not read as production, whose stem is product');
+  assert.equal(await best('prod is down'), 'on-call', 'prod is production');
+  assert.equal(await best('product roadmap'), 'product-manager');
+  assert.equal(await best('production'), 'on-call', 'production and product are two words, though Porter stems both to product');
 });
 
 test('a programming language is one word, though tokens would lose its name: C++, C#, .NET, Go', async () => {
@@ -164,6 +168,24 @@ test('a programming language is one word, though tokens would lose its name: C++
   assert.equal(await best('port this C# app'), 'windows-developer');
   assert.equal(await best('write a Go service'), 'cloud-developer', 'capitalised mid-sentence: the language');
   assert.equal(await best('Go live'), 'release-manager', 'where a sentence starts: the verb, a stop word');
+});
+
+test('two words of a request that the agents write as one count as that word too: "front end" is "frontend"', async () => {
+  const compounds = await Router.create(
+    registryOf([
+      { name: 'web-developer', description: 'Builds frontend features for web products.' },
+      { name: 'api-developer', description: 'Builds the server end of web products: APIs and storage.' },
+    ]),
+    { defaultStrategy: 'lexical', cache: false },
+  );
+  const result = await compounds.route({ user_request: 'build the front end of our store', options: { min_confidence: 0 } });
+  assert.equal(result.recommendations[0]?.agent_name, 'web-developer');
+  assert.match(result.recommendations[0]?.reason ?? '', /'frontend'/);
+});
+
+test("what tokens leave of a contraction is no word (\"we're\" is not \"re\"), but a negation is", () => {
+  assert.deepEqual(terms("we're sure it'll start, you've seen it"), ['sure', 'start', 'seen']);
+  assert.deepEqual(terms("don't cancel"), ['don', 'cancel']);
 });
 
 test("a ranked candidate serialises with its reason and explanation, like other strategies' candidates", async () => {

@@ -2,7 +2,9 @@ import { stemmer } from 'stemmer';
 
 /**
  * Words that carry no routing signal: English function words plus the filler of requests
- * ("please help me…") and of agent descriptions ("use this agent when…").
+ * ("please help me…") and of agent descriptions ("use this agent when…"), and what tokens
+ * leave of contractions ("we're" is "we" and "re"). A negation ("don" of "don't") stays a
+ * word: in examples it tells intents apart ("I don't want this card").
  */
 const STOP_WORDS = new Set(
   `a about above after again against all also am an and any are as at be because been before being below
@@ -13,7 +15,7 @@ const STOP_WORDS = new Set(
   please pls same shall she should so some such than that the their theirs them themselves then there
   these they this those through thx to too under until up upon us use used using very via want wants was
   we were what when where whether which while who whom whose why will with within without would yet you
-  your yours yourself yourselves i'm i've it's we're let's don't can't thanks hey hi hello ok okay
+  your yours yourself yourselves re ve ll thanks hey hi hello ok okay
   really actually just maybe kind sort thing things stuff something anything everything someone
   proactively agent agents specialist expert tasks task help helps`
     .split(/\s+/)
@@ -59,8 +61,7 @@ export function words(text: string): string[] {
  * agent definitions): "k8s" is "kubernetes", "db" is "database". General software
  * vocabulary only. Left as written: shorthand for two words ("pr", "ci"), with a second
  * meaning ("tf": Terraform or TensorFlow), for a stop word ("golang"), and shorthand whose
- * word stems onto an unrelated one ("prod" → "production" → "product", "authz" → "author",
- * "l10n" → "local", "a11y" → "access"), which would send "prod is down" to a product manager.
+ * word stems onto an unrelated one ("authz" → "author", "l10n" → "local", "a11y" → "access").
  */
 const SHORTHAND: ReadonlyMap<string, string> = new Map(
   Object.entries({
@@ -83,6 +84,7 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map(
     auth: 'authentication',
     authn: 'authentication',
     perf: 'performance',
+    prod: 'production',
     deps: 'dependencies',
     dep: 'dependency',
     env: 'environment',
@@ -98,12 +100,36 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map(
   }),
 );
 
+/**
+ * Words Porter's stemmer conflates with an unrelated word that agent definitions use too,
+ * given their own stem: "production" (the environment) is not "product", "productivity" is
+ * neither, "general" and "generic" are not "generate", "experience" is not "experiment",
+ * "community" is not "communication", "news" is not "new".
+ */
+const OWN_STEMS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    production: 'production',
+    productions: 'production',
+    productive: 'productiv',
+    productivity: 'productiv',
+    general: 'general',
+    generally: 'general',
+    generic: 'generic',
+    experience: 'experienc',
+    experiences: 'experienc',
+    experienced: 'experienc',
+    community: 'communiti',
+    communities: 'communiti',
+    news: 'news',
+  }),
+);
+
 /** Porter stem of one lowercase word (shorthand read in full), memoised: the same few thousand words recur. */
 export function stem(word: string): string {
   let stemmed = stems.get(word);
   if (stemmed === undefined) {
     const full = SHORTHAND.get(word) ?? word;
-    stemmed = /^\p{L}+$/u.test(full) ? stemmer(full) : full;
+    stemmed = OWN_STEMS.get(full) ?? (/^\p{L}+$/u.test(full) ? stemmer(full) : full);
     if (stems.size < 100_000) stems.set(word, stemmed);
   }
   return stemmed;

@@ -275,12 +275,25 @@ export class AgentIndex {
 
 
 
-  /** The request's distinct terms; an unknown word is read as the closest vocabulary word, if one is close. */
+  /**
+   * The request's distinct terms; an unknown word is read as the closest vocabulary word, if
+   * one is close. Two adjacent content words that the agents write as one ("front end",
+   * "cron job") also count as that word, beside their own terms.
+   */
   queryTerms(text: string): QueryTerm[] {
     const out: QueryTerm[] = [];
     const seen = new Set<string>();
+    let previous: string | undefined;
     for (const word of words(text)) {
       const stemmed = termOf(word);
+      if (previous !== undefined && stemmed !== undefined) {
+        const joined = stem(previous + word);
+        if (this.postings.has(joined) && !seen.has(joined)) {
+          seen.add(joined);
+          out.push({ term: joined, word: previous + word, corrected: false });
+        }
+      }
+      previous = stemmed === undefined ? undefined : word;
       if (stemmed === undefined) continue;
       let term = stemmed;
       let corrected = false;
