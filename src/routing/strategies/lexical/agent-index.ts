@@ -1,5 +1,6 @@
 import type { Agent } from '../../../registry/agent.ts';
 import { asProse, stem, termOf, terms, words } from '../../text/tokens.ts';
+import { followUpStart } from '../../text/needs.ts';
 import { TypoIndex } from '../../text/typo-index.ts';
 import { float32s, float64s, int32s, isRecord, listOffsets, strings } from './snapshot-data.ts';
 
@@ -62,9 +63,17 @@ export interface QueryTerm {
   readonly term: string;
   /** The request's word, as typed. */
   readonly word: string;
-  /** The word was not in the vocabulary and was read as a close vocabulary word. */
-  readonly corrected: boolean;
+  /**
+   * How much of the term's weight the request means, 0..1: less for a word read as a close
+   * vocabulary word (a typo corrected), and for one that only a follow-up need holds.
+   */
+  readonly weight: number;
 }
+
+/** A corrected typo is likely, not certain, to be the word meant. */
+const TYPO_WEIGHT = 0.8;
+/** A word only a request's follow-up need holds ("…, and then containerize it") counts this much. */
+const FOLLOW_UP_WEIGHT = 0.5;
 
 /**
  * Postings of one term in parallel typed arrays: the hot loop reads them without objects.
@@ -278,11 +287,22 @@ export class AgentIndex {
   /**
    * The request's distinct terms; an unknown word is read as the closest vocabulary word, if
    * one is close. Two adjacent content words that the agents write as one ("front end",
-   * "cron job") also count as that word, beside their own terms.
+   * "cron job") also count as that word, beside their own terms. Words of a follow-up need
+   * weigh less (FOLLOW_UP_WEIGHT) unless the first need holds them too.
    */
   queryTerms(text: string): QueryTerm[] {
     const out: QueryTerm[] = [];
     const seen = new Set<string>();
+    const followUp = followUpStart(text);
+    if (followUp < 0) this.#addTerms(text, 1, out, seen);
+    else {
+      this.#addTerms(text.slice(0, followUp), 1, out, seen);
+      this.#addTerms(text.slice(followUp), FOLLOW_UP_WEIGHT, out, seen);
+    }
+    return out;
+  }
+
+  #addTerms(text: string, weight: number, out: QueryTerm[], seen: Set<string>): void {
     let previous: string | undefined;
     for (const word of words(text)) {
       const stemmed = termOf(word);
@@ -290,25 +310,24 @@ export class AgentIndex {
         const joined = stem(previous + word);
         if (this.postings.has(joined) && !seen.has(joined)) {
           seen.add(joined);
-          out.push({ term: joined, word: previous + word, corrected: false });
+          out.push({ term: joined, word: previous + word, weight });
         }
       }
       previous = stemmed === undefined ? undefined : word;
       if (stemmed === undefined) continue;
       let term = stemmed;
-      let corrected = false;
+      let termWeight = weight;
       if (!this.postings.has(term)) {
         const fixed = this.#typos.correct(word);
         if (fixed !== undefined) {
           term = stem(fixed);
-          corrected = true;
+          termWeight *= TYPO_WEIGHT;
         }
       }
       if (seen.has(term)) continue;
       seen.add(term);
-      out.push({ term, word, corrected });
+      out.push({ term, word, weight: termWeight });
     }
-    return out;
   }
 }
 

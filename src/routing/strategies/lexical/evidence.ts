@@ -37,8 +37,6 @@ export interface RequestEvidence {
  */
 const LEARNED_MIN_SIMILARITY = 0.5;
 
-/** A corrected typo is likely, not certain, to be the word meant. */
-const TYPO_DISCOUNT = 0.8;
 /**
  * The weight a word has through a trigger phrase shrinks by this much for each share of the
  * phrase missing from the request: "pull" of "make a pull request" in "pull together the
@@ -104,18 +102,17 @@ export class EvidenceCollector {
     const touched: number[] = [];
     const queryTerms = this.#index.queryTerms(text);
     let requestIdf = 0;
-    for (const { term, corrected } of queryTerms) {
+    for (const { term, weight } of queryTerms) {
       const idf = this.#index.idf.get(term);
       // Unknown words weigh half an unseen term: identifiers and names in long requests are common.
       requestIdf += idf ?? this.#index.unseenIdf * 0.5;
       const postings = this.#index.postings.get(term);
       if (postings === undefined) continue;
-      const discount = corrected ? TYPO_DISCOUNT : 1;
       const { agents, weights } = postings;
       for (let i = 0; i < agents.length; i++) {
         const agent = agents[i];
         if (scores[agent] === 0) touched.push(agent);
-        scores[agent] += weights[i] * discount;
+        scores[agent] += weights[i] * weight;
       }
     }
     const nearest = this.#examples.nearest(text);
@@ -161,15 +158,14 @@ export class EvidenceCollector {
       const list = lists[t];
       const at = list === undefined ? -1 : postingIndex(list, agent);
       if (at < 0) continue;
-      const { term, word, corrected } = queryTerms[t];
-      const discount = corrected ? TYPO_DISCOUNT : 1;
-      const full = list!.weights[at] * discount;
+      const { term, word, weight: meant } = queryTerms[t];
+      const full = list!.weights[at] * meant;
       const lostToTriggers = this.#partialPhrase(agent, 'triggers', list!.triggerShares[at], full, term, request.terms);
       const lostToContext = this.#partialPhrase(agent, 'contextTriggers', list!.contextTriggerShares[at], full, term, request.terms);
       const weight = full - lostToTriggers - lostToContext;
       partialPhrases += lostToTriggers;
       partialPhrases += lostToContext;
-      matchedIdf += idfs[t] * discount;
+      matchedIdf += idfs[t] * meant;
       const field = postingField(list!, at);
       byField[field] += weight;
       terms.push({ word, field, weight });

@@ -1,0 +1,37 @@
+/**
+ * A request that sequences two needs is routed by the first: the follow-up is work the chosen
+ * agent hands on.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Router } from '../../src/routing/router.ts';
+import { followUpStart } from '../../src/routing/text/needs.ts';
+import { registryOf } from './registry-fixture.ts';
+
+test('a follow-up need starts at a sequencing word after a comma, a semicolon or "and"', () => {
+  const text = 'write the thumbnail service, and then containerize it';
+  assert.equal(text.slice(followUpStart(text)), ', and then containerize it');
+  for (const sequenced of ['audit the middleware and afterwards add tests', 'draft the schema; then migrate', 'fix the leak, then add a panel']) {
+    assert.ok(followUpStart(sequenced) > 0, sequenced);
+  }
+});
+
+test('one need, or a conditional\'s consequence, is no follow-up', () => {
+  assert.equal(followUpStart('containerize the thumbnail service'), -1);
+  assert.equal(followUpStart('if the build fails, then page the on-call engineer'), -1);
+  assert.equal(followUpStart('and then there were none'), -1, 'a sequencing word needs a need before it');
+});
+
+test("words of the follow-up weigh less than the first need's", async () => {
+  const router = await Router.create(
+    registryOf([
+      { name: 'service-developer', description: 'Writes backend services.' },
+      { name: 'container-expert', description: 'Containerizes services with Docker images and Compose files.' },
+    ]),
+    { defaultStrategy: 'lexical', cache: false },
+  );
+  const best = async (request: string) =>
+    (await router.route({ user_request: request, options: { min_confidence: 0 } })).recommendations[0]?.agent_name;
+  assert.equal(await best('write a backend service, and then containerize it with docker compose'), 'service-developer');
+  assert.equal(await best('write a backend service and containerize it with docker compose'), 'container-expert', 'one need: all words count alike');
+});
