@@ -183,6 +183,18 @@ test('two words of a request that the agents write as one count as that word too
   assert.match(result.recommendations[0]?.reason ?? '', /'frontend'/);
 });
 
+test('a word the agents never use that joins two they do counts as those two: "dockerfile" is "docker file"', async () => {
+  const split = await Router.create(
+    registryOf([
+      { name: 'container-builder', description: 'Writes the Docker build file of a service.' },
+      { name: 'docs-writer', description: 'Writes the README file of a service.' },
+    ]),
+    { defaultStrategy: 'lexical', cache: false },
+  );
+  const result = await split.route({ user_request: 'fix our dockerfile', options: { min_confidence: 0 } });
+  assert.equal(result.recommendations[0]?.agent_name, 'container-builder');
+});
+
 test("what tokens leave of a contraction is no word (\"we're\" is not \"re\"), but a negation is", () => {
   assert.deepEqual(terms("we're sure it'll start, you've seen it"), ['sure', 'start', 'seen']);
   assert.deepEqual(terms("don't cancel"), ['don', 'cancel']);

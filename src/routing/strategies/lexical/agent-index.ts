@@ -72,6 +72,8 @@ export interface QueryTerm {
 
 /** A corrected typo is likely, not certain, to be the word meant. */
 const TYPO_WEIGHT = 0.8;
+/** The shortest part of a word written as two: shorter ones ("pay", "web") split too much by chance ("slides"). */
+const MIN_PART = 4;
 /** A word only a request's follow-up need holds ("…, and then containerize it") counts this much. */
 const FOLLOW_UP_WEIGHT = 0.5;
 
@@ -282,12 +284,11 @@ export class AgentIndex {
     return new AgentIndex(postings, idf, snapshot.unseenIdf, new TypoIndex(vocabulary));
   }
 
-
-
   /**
    * The request's distinct terms; an unknown word is read as the closest vocabulary word, if
-   * one is close. Two adjacent content words that the agents write as one ("front end",
-   * "cron job") also count as that word, beside their own terms. Words of a follow-up need
+   * one is close, and one that joins two words the agents write apart ("dockerfile") as those
+   * two. Two adjacent content words that the agents write as one ("front end", "cron job")
+   * also count as that word, beside their own terms. Words of a follow-up need
    * weigh less (FOLLOW_UP_WEIGHT) unless the first need holds them too.
    */
   queryTerms(text: string): QueryTerm[] {
@@ -318,6 +319,15 @@ export class AgentIndex {
       let term = stemmed;
       let termWeight = weight;
       if (!this.postings.has(term)) {
+        const parts = this.#split(word);
+        if (parts !== undefined) {
+          for (const part of parts) {
+            if (seen.has(part)) continue;
+            seen.add(part);
+            out.push({ term: part, word, weight });
+          }
+          continue;
+        }
         const fixed = this.#typos.correct(word);
         if (fixed !== undefined) {
           term = stem(fixed);
@@ -329,6 +339,22 @@ export class AgentIndex {
       out.push({ term, word, weight: termWeight });
     }
   }
+
+  /**
+   * The terms of two words the agents write in their routing fields that `word` writes as one
+   * ("dockerfile", "orderservice"), if any: words as written, not stems, or "examined" would be
+   * "exam" and the stem "in".
+   */
+  #split(word: string): [string, string] | undefined {
+    const written = this.#typos.vocabulary;
+    for (let at = MIN_PART; at <= word.length - MIN_PART; at++) {
+      const head = word.slice(0, at);
+      const tail = word.slice(at);
+      if (written.has(head) && written.has(tail) && termOf(head) !== undefined && termOf(tail) !== undefined) return [stem(head), stem(tail)];
+    }
+    return undefined;
+  }
+
 }
 
 /** Shares of a weight: finite values in 0..1. */
