@@ -6,7 +6,9 @@ import path from 'node:path';
 import { DEFAULT_MODEL, loadEncoder } from '../../src/embedding/encoder.ts';
 import type { Encoder } from '../../src/embedding/encoder-types.ts';
 import { embeddingServices } from '../../src/embedding/services.ts';
+import { NOTHING_LEARNED } from '../../src/routing/learned-examples.ts';
 import { Router } from '../../src/routing/router.ts';
+import { AgentVectors } from '../../src/routing/strategies/semantic/agent-vectors.ts';
 import { SwitchboardError } from '../../src/errors.ts';
 import { skipUnlessFetched } from '../embedding/model-gate.ts';
 import { loadRegistry } from '../../src/registry/load.ts';
@@ -188,6 +190,18 @@ describe(`with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MOD
       assert.equal((await router.route({ user_request: '@k8s-deployer roll it out' })).selected_agent, 'k8s-deployer');
       await assert.rejects(router.learn('anything', 'no-such-agent'), (error: unknown) => error instanceof SwitchboardError && error.code === 'INVALID_REQUEST');
     });
+  });
+
+  test("a registry of titles alone still measures its similarity scale, from the titles themselves", async () => {
+    const titles = registryOf(
+      ['Book a flight', 'Cancel a reservation', 'Check the weather', 'Set an alarm', 'Translate a phrase', 'Play music'].map((title, i) => ({
+        name: `intent-${i}`,
+        title,
+      })),
+    );
+    const vectors = await AgentVectors.build(titles, embeddingServices(encoder, vectorDir));
+    const scale = vectors.selfSimilarity(NOTHING_LEARNED, titles);
+    assert.ok(scale.other > scale.unrelated && scale.unrelated > 0, JSON.stringify(scale));
   });
 });
 

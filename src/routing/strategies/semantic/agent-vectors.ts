@@ -315,7 +315,8 @@ export class AgentVectors {
 
   /**
    * How this registry's own texts score, for a per-registry scale: each sampled text
-   * (never a profile, nor a sentence of its description), and each learned request, is
+   * (never a profile, nor a sentence of its description, unless agents have nothing
+   * else), and each learned request, is
    * scored as if it were a request, left out of its own agent. `own` is the median score of
    * its own agent, `other` the median best score of any other agent, `unrelated` the median
    * of the other agents' mean score. Similarity levels
@@ -329,17 +330,23 @@ export class AgentVectors {
     const other: number[] = [];
     const unrelated: number[] = [];
     const record = (owner: number, matches: SemanticMatch[]) => {
-      const mine = matches.find((m) => m.agent === owner);
-      const theirs = matches.find((m) => m.agent !== owner);
-      if (mine === undefined || theirs === undefined) return;
-      own.push(mine.score);
-      other.push(theirs.score);
       let sum = 0;
-      for (const match of matches) if (match.agent !== owner) sum += match.score;
-      unrelated.push(sum / (matches.length - 1));
+      let count = 0;
+      for (const match of matches) {
+        if (match.agent === owner) own.push(match.score);
+        else {
+          if (count === 0) other.push(match.score);
+          sum += match.score;
+          count++;
+        }
+      }
+      if (count > 0) unrelated.push(sum / count);
     };
-    const candidates: number[] = [];
+    // Probes are texts that say one thing about an agent; where agents have nothing but a
+    // profile (a registry of titles), the profiles themselves, their agent then unmeasured.
+    let candidates: number[] = [];
     for (let i = 0; i < this.#texts.length; i++) if (this.#kinds[i] !== PROFILE && this.#kinds[i] !== SENTENCE) candidates.push(i);
+    if (candidates.length === 0) candidates = Array.from(this.#texts.keys());
     const step = Math.max(1, candidates.length / sampleSize);
     for (let k = 0; k < candidates.length; k += step) {
       const row = candidates[Math.floor(k)];
