@@ -13,9 +13,11 @@ import { readGoLanguage } from './text/tokens.ts';
 export interface NormalisedRequest {
   /**
    * NFC, lowercased, whitespace collapsed and trimmed, the language Go written "golang"
-   * (lowercasing would make it the verb): what strategies and the cache key see.
+   * (lowercasing would make it the verb): what the router matches agents with.
    */
   readonly text: string;
+  /** The same without "golang" for "Go": the reference algorithm's and explicit requests' reading. */
+  readonly plainText: string;
   readonly context: RoutingContext;
   readonly maxRecommendations: number;
   readonly minConfidence: number;
@@ -31,18 +33,20 @@ function invalid(message: string): SwitchboardError {
 }
 
 function normaliseText(text: string): string {
-  return readGoLanguage(text.normalize('NFC')).toLowerCase().replace(/\s+/g, ' ').trim();
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-function checkText(value: unknown): string {
+function checkText(value: unknown): { text: string; plainText: string } {
   if (typeof value !== 'string') throw invalid('user_request must be a string');
   // Code points are never more than UTF-16 units: only a long text needs counting.
   const length = value.length > MAX_REQUEST_CHARS ? requestLength(value) : value.length;
   if (length > MAX_REQUEST_CHARS) throw invalid(`user_request is ${length} characters; the limit is ${MAX_REQUEST_CHARS}`);
   if (BINARY.test(value)) throw invalid('user_request contains binary control characters');
-  const text = normaliseText(value);
-  if (text.length === 0) throw invalid('user_request is empty or whitespace only');
-  return text;
+  const composed = value.normalize('NFC');
+  const plainText = normaliseText(composed);
+  if (plainText.length === 0) throw invalid('user_request is empty or whitespace only');
+  const withLanguage = readGoLanguage(composed);
+  return { text: withLanguage === composed ? plainText : normaliseText(withLanguage), plainText };
 }
 
 function checkContext(value: unknown): RoutingContext {
@@ -73,7 +77,7 @@ export function normaliseRequest(request: RoutingRequest): NormalisedRequest {
   const strategy = options.routing_strategy;
   if (strategy !== undefined && typeof strategy !== 'string') throw invalid('options.routing_strategy must be a string');
   return {
-    text: checkText(request.user_request),
+    ...checkText(request.user_request),
     context: checkContext(request.context),
     maxRecommendations:
       options.max_recommendations === undefined
@@ -103,5 +107,7 @@ export function cacheKey(request: NormalisedRequest, strategy: string, registryV
     request.minConfidence,
     context,
     request.text,
+    // Two texts can read alike to the router and differ to the reference algorithm.
+    request.plainText === request.text ? null : request.plainText,
   ]);
 }

@@ -187,7 +187,7 @@ export class Router {
 
   /** What a strategy sees; the request is embedded once, and only for strategies that use it. */
   async #input(request: NormalisedRequest, strategy: string): Promise<StrategyInput> {
-    const input = { text: request.text, context: request.context, historical: this.#history.score, learned: this.#learned.snapshot };
+    const input = { text: request.text, plainText: request.plainText, context: request.context, historical: this.#history.score, learned: this.#learned.snapshot };
     if (!this.#strategies.get(strategy)?.usesEmbeddings) return input;
     const encoder = this.#services.encoder;
     if (encoder === undefined) throw new SwitchboardError('SERVICE_UNAVAILABLE', `strategy '${strategy}' needs a sentence encoder`);
@@ -207,7 +207,7 @@ export class Router {
       routing_strategy: strategy,
       registry_version: this.registry.version,
     };
-    const explicit = findExplicitAgent(request.text, this.registry);
+    const explicit = findExplicitAgent(request.plainText, this.registry);
     if (explicit !== undefined) {
       const recommendation = toRecommendation({
         agent: explicit,

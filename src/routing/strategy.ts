@@ -26,8 +26,10 @@ export interface Candidate {
 export type HistoricalScores = (agentName: string) => number | undefined;
 
 export interface StrategyInput {
-  /** The request, validated and normalised (lowercased, whitespace collapsed). */
+  /** The request, validated and normalised (lowercased, whitespace collapsed; NormalisedRequest.text). */
   readonly text: string;
+  /** The same as the reference algorithm reads it (NormalisedRequest.plainText). */
+  readonly plainText: string;
   readonly context: RoutingContext;
   readonly historical: HistoricalScores;
   /** The request's sentence embedding, present when the strategy `usesEmbeddings`. */

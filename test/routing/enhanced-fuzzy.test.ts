@@ -26,7 +26,7 @@ interface GoldenCorpus {
 }
 
 async function rank(registry: Registry, text: string, context: RoutingContext = {}, historical: HistoricalScores = () => undefined) {
-  return (await enhancedFuzzyMatching.prepare(registry, {})).rank({ text, context, historical, learned: NOTHING_LEARNED });
+  return (await enhancedFuzzyMatching.prepare(registry, {})).rank({ text, plainText: text, context, historical, learned: NOTHING_LEARNED });
 }
 
 const summary = (candidate: Candidate) => [candidate.agent.name, candidate.reason];
@@ -37,7 +37,7 @@ test('reproduces the reference router on the golden corpus', async (t) => {
   const prepared = await enhancedFuzzyMatching.prepare(registry, {});
   const misses: string[] = [];
   for (const entry of corpus.entries) {
-    const [top] = prepared.rank({ text: entry.prompt, context: {}, historical: () => undefined, learned: NOTHING_LEARNED });
+    const [top] = prepared.rank({ text: entry.prompt, plainText: entry.prompt, context: {}, historical: () => undefined, learned: NOTHING_LEARNED });
     // The corpus harness's decision: the top candidate at or above 0.5, else no match (written as "" at 0.5).
     const selected = top !== undefined && top.score.total >= DEFAULT_MIN_CONFIDENCE ? top : undefined;
     const agent = selected?.agent.name ?? '';

@@ -11,7 +11,7 @@ import { loadRegistry } from '../../src/registry/load.ts';
 import { Router } from '../../src/routing/router.ts';
 import { LexicalRanker } from '../../src/routing/strategies/lexical/ranker.ts';
 import { EVAL, FIXTURES } from '../registry/helpers.ts';
-import { terms } from '../../src/routing/text/tokens.ts';
+import { terms, words } from '../../src/routing/text/tokens.ts';
 import { registryOf } from './registry-fixture.ts';
 
 const router = () =>
@@ -159,6 +159,7 @@ test('a programming language is one word, though tokens would lose its name: C++
       { name: 'windows-developer', description: 'Builds Windows desktop apps in C# on .NET.' },
       { name: 'cloud-developer', description: 'Builds cloud services in Go, with Docker.' },
       { name: 'release-manager', description: 'Plans the Go-live: release checklists and rollbacks.' },
+      { name: 'dns-admin', description: 'Keeps the company net domains and their DNS records healthy.' },
     ]),
     { defaultStrategy: 'lexical', cache: false },
   );
@@ -168,6 +169,8 @@ test('a programming language is one word, though tokens would lose its name: C++
   assert.equal(await best('port this C# app'), 'windows-developer');
   assert.equal(await best('write a Go service'), 'cloud-developer', 'capitalised mid-sentence: the language');
   assert.equal(await best('Go live'), 'release-manager', 'where a sentence starts: the verb, a stop word');
+  assert.deepEqual(words('Note: Go to settings, or ask "Go on?"'), ['note', 'go', 'to', 'settings', 'or', 'ask', 'go', 'on'], 'after a colon or a quote: the verb');
+  assert.equal(await best('shop.example.net is down'), 'dns-admin', 'a host name is no .NET');
 });
 
 test('two words of a request that the agents write as one count as that word too: "front end" is "frontend"', async () => {
@@ -180,19 +183,20 @@ test('two words of a request that the agents write as one count as that word too
   );
   const result = await compounds.route({ user_request: 'build the front end of our store', options: { min_confidence: 0 } });
   assert.equal(result.recommendations[0]?.agent_name, 'web-developer');
-  assert.match(result.recommendations[0]?.reason ?? '', /'frontend'/);
+  assert.match(result.recommendations[0]?.reason ?? '', /'front end'/);
 });
 
 test('a word the agents never use that joins two they do counts as those two: "dockerfile" is "docker file"', async () => {
   const split = await Router.create(
     registryOf([
-      { name: 'container-builder', description: 'Writes the Docker build file of a service.' },
       { name: 'docs-writer', description: 'Writes the README file of a service.' },
+      { name: 'container-builder', description: 'Writes the Docker build file of a service.' },
     ]),
     { defaultStrategy: 'lexical', cache: false },
   );
   const result = await split.route({ user_request: 'fix our dockerfile', options: { min_confidence: 0 } });
   assert.equal(result.recommendations[0]?.agent_name, 'container-builder');
+  assert.match(result.recommendations[1]?.reason ?? '', /Matched 'file'/, 'a reason names the word that matched');
 });
 
 test("what tokens leave of a contraction is no word (\"we're\" is not \"re\"), but a negation is", () => {

@@ -22,6 +22,13 @@ test('one need, or a conditional\'s consequence, is no follow-up', () => {
   assert.equal(followUpStart('and then there were none'), -1, 'a sequencing word needs a need before it');
 });
 
+test('a conditional word inside the first need does not make it a conditional', () => {
+  const text = 'write a service that retries when it fails, then containerize it';
+  assert.equal(text.slice(followUpStart(text)), ', then containerize it');
+  const afterCondition = 'if the deploy fails, roll it back, then tell the team';
+  assert.equal(afterCondition.slice(followUpStart(afterCondition)), ', then tell the team', 'the first need follows the condition');
+});
+
 test("words of the follow-up weigh less than the first need's", async () => {
   const router = await Router.create(
     registryOf([

@@ -302,7 +302,7 @@ function prepare(registry: Registry): PreparedStrategy {
   const agents = registry.agents.map(indexAgent);
   return {
     rank(input) {
-      const request = viewRequest(input.text);
+      const request = viewRequest(input.plainText);
       const candidates = agents.flatMap((indexed) => candidateFor(indexed, request, input) ?? []);
       // Array.prototype.sort is stable: equal totals keep registry order.
       return candidates.sort((a, b) => b.score.total - a.score.total);

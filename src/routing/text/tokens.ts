@@ -28,8 +28,10 @@ export const asProse = (text: string) => text.replaceAll('_', ' ');
 /**
  * Programming languages whose names plain word tokens lose: "C++" and "C#" become the
  * one-letter word "c", ".NET" the word "net", and "Go" is a stop word. Each is read as one
- * word of its own, on both sides. "Go" is the language only where case tells it apart from
- * the verb: capitalised, not where a sentence, line or list item starts, and not in a
+ * word of its own, on both sides. ".NET" only where a word starts with it (or as ASP.NET),
+ * not in a host name ("shop.example.net"). "Go" is the language only where case tells it
+ * apart from the verb: capitalised, inside a sentence (after a word, a number or one of
+ * `, ; / ( & +`, not where a sentence, line, list item or quotation starts), and not in a
  * hyphenated compound ("Go-live", "Go-to-market").
  */
 const LANGUAGE_NAMES: ReadonlyMap<string, string> = new Map([
@@ -38,14 +40,14 @@ const LANGUAGE_NAMES: ReadonlyMap<string, string> = new Map([
   ['f#', 'fsharp'],
   ['.net', 'dotnet'],
 ]);
-const GO_LANGUAGE = /(?<=[^\s.!?#>*-][ \t]*)\bGo\b(?!-)/gu;
+const GO_LANGUAGE = /(?<=[\p{L}\p{N},;/(&+][ \t\u00a0]*)(?<![\p{L}\p{N}])Go(?![\p{L}\p{N}-])/gu;
 
 /** Text with the language named Go written "golang"; call before the text is lowercased. */
 export function readGoLanguage(text: string): string {
   return text.includes('Go') ? text.replace(GO_LANGUAGE, 'golang') : text;
 }
 
-const WORD = /c\+\+|[cf]#|\.net(?![\p{L}\p{N}])|[\p{L}\p{N}]+/gu;
+const WORD = /c\+\+|[cf]#|(?:(?<![\p{L}\p{N}])|(?<=(?<![\p{L}\p{N}])asp))\.net(?![\p{L}\p{N}])|[\p{L}\p{N}]+/gu;
 const stems = new Map<string, string>();
 
 /** Lowercase word tokens, stop words kept; a language name is one word ("c++" is "cpp"). */
@@ -111,10 +113,15 @@ const OWN_STEMS: ReadonlyMap<string, string> = new Map(
     production: 'production',
     productions: 'production',
     productive: 'productiv',
+    productively: 'productiv',
     productivity: 'productiv',
     general: 'general',
     generally: 'general',
+    generalize: 'general',
+    generalized: 'general',
+    generalization: 'general',
     generic: 'generic',
+    generics: 'generic',
     experience: 'experienc',
     experiences: 'experienc',
     experienced: 'experienc',

@@ -61,13 +61,18 @@ function fieldTexts(agent: Agent): Record<Field, readonly string[]> {
 
 export interface QueryTerm {
   readonly term: string;
-  /** The request's word, as typed. */
+  /** The request's word (or two words), as typed. */
   readonly word: string;
   /**
    * How much of the term's weight the request means, 0..1: less for a word read as a close
    * vocabulary word (a typo corrected), and for one that only a follow-up need holds.
    */
   readonly weight: number;
+  /**
+   * The term's share of the request's idf mass: its follow-up weight, or 0 for two words
+   * read as one, whose words are counted already.
+   */
+  readonly mass: number;
 }
 
 /** A corrected typo is likely, not certain, to be the word meant. */
@@ -304,14 +309,15 @@ export class AgentIndex {
   }
 
   #addTerms(text: string, weight: number, out: QueryTerm[], seen: Set<string>): void {
+    const written = this.#typos.vocabulary;
     let previous: string | undefined;
     for (const word of words(text)) {
       const stemmed = termOf(word);
-      if (previous !== undefined && stemmed !== undefined) {
+      if (previous !== undefined && stemmed !== undefined && written.has(previous + word)) {
         const joined = stem(previous + word);
-        if (this.postings.has(joined) && !seen.has(joined)) {
+        if (!seen.has(joined)) {
           seen.add(joined);
-          out.push({ term: joined, word: previous + word, weight });
+          out.push({ term: joined, word: `${previous} ${word}`, weight, mass: 0 });
         }
       }
       previous = stemmed === undefined ? undefined : word;
@@ -322,9 +328,9 @@ export class AgentIndex {
         const parts = this.#split(word);
         if (parts !== undefined) {
           for (const part of parts) {
-            if (seen.has(part)) continue;
-            seen.add(part);
-            out.push({ term: part, word, weight });
+            if (seen.has(part.term)) continue;
+            seen.add(part.term);
+            out.push({ term: part.term, word: part.word, weight, mass: weight });
           }
           continue;
         }
@@ -336,25 +342,27 @@ export class AgentIndex {
       }
       if (seen.has(term)) continue;
       seen.add(term);
-      out.push({ term, word, weight: termWeight });
+      out.push({ term, word, weight: termWeight, mass: weight });
     }
   }
 
   /**
-   * The terms of two words the agents write in their routing fields that `word` writes as one
-   * ("dockerfile", "orderservice"), if any: words as written, not stems, or "examined" would be
-   * "exam" and the stem "in".
+   * The two words the agents write in their routing fields that `word` writes as one
+   * ("dockerfile", "orderservice"), with their terms, if any: words as written, not stems,
+   * or "examined" would be "exam" and the stem "in".
    */
-  #split(word: string): [string, string] | undefined {
+  #split(word: string): [{ word: string; term: string }, { word: string; term: string }] | undefined {
     const written = this.#typos.vocabulary;
     for (let at = MIN_PART; at <= word.length - MIN_PART; at++) {
       const head = word.slice(0, at);
       const tail = word.slice(at);
-      if (written.has(head) && written.has(tail) && termOf(head) !== undefined && termOf(tail) !== undefined) return [stem(head), stem(tail)];
+      if (!written.has(head) || !written.has(tail)) continue;
+      const headTerm = termOf(head);
+      const tailTerm = termOf(tail);
+      if (headTerm !== undefined && tailTerm !== undefined) return [{ word: head, term: headTerm }, { word: tail, term: tailTerm }];
     }
     return undefined;
   }
-
 }
 
 /** Shares of a weight: finite values in 0..1. */

@@ -35,7 +35,8 @@ export function confidenceFeatures(evidence: Evidence, rival: number, requestIdf
   let strongestTerm = 0;
   for (const term of evidence.terms) if (term.field !== 'body' && term.weight > strongestTerm) strongestTerm = term.weight;
   return {
-    coverage: requestIdf > 0 ? evidence.matchedIdf / requestIdf : 0,
+    // At most 1: two words read as one ("front end") count in what an agent matches, not in the request's mass.
+    coverage: requestIdf > 0 ? Math.min(1, evidence.matchedIdf / requestIdf) : 0,
     score: evidence.score,
     routingScore,
     strongestTerm,

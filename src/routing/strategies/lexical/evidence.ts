@@ -102,10 +102,10 @@ export class EvidenceCollector {
     const touched: number[] = [];
     const queryTerms = this.#index.queryTerms(text);
     let requestIdf = 0;
-    for (const { term, weight } of queryTerms) {
+    for (const { term, weight, mass } of queryTerms) {
       const idf = this.#index.idf.get(term);
       // Unknown words weigh half an unseen term: identifiers and names in long requests are common.
-      requestIdf += idf ?? this.#index.unseenIdf * 0.5;
+      requestIdf += (idf ?? this.#index.unseenIdf * 0.5) * mass;
       const postings = this.#index.postings.get(term);
       if (postings === undefined) continue;
       const { agents, weights } = postings;

@@ -344,9 +344,9 @@ export class AgentVectors {
     };
     // Probes are texts that say one thing about an agent; where agents have nothing but a
     // profile (a registry of titles), the profiles themselves, their agent then unmeasured.
-    let candidates: number[] = [];
+    const candidates: number[] = [];
     for (let i = 0; i < this.#texts.length; i++) if (this.#kinds[i] !== PROFILE && this.#kinds[i] !== SENTENCE) candidates.push(i);
-    if (candidates.length === 0) candidates = Array.from(this.#texts.keys());
+    if (candidates.length === 0) for (let i = 0; i < this.#texts.length; i++) if (this.#kinds[i] === PROFILE) candidates.push(i);
     const step = Math.max(1, candidates.length / sampleSize);
     for (let k = 0; k < candidates.length; k += step) {
       const row = candidates[Math.floor(k)];
