@@ -12,7 +12,7 @@ import { Router } from '../../src/routing/router.ts';
 import { LexicalRanker } from '../../src/routing/strategies/lexical/ranker.ts';
 import { EVAL, FIXTURES } from '../registry/helpers.ts';
 import { terms, words } from '../../src/routing/text/tokens.ts';
-import { registryOf } from './registry-fixture.ts';
+import { askLexical, firstOf, registryOf } from './registry-fixture.ts';
 
 const router = () =>
   Router.create(
@@ -131,19 +131,15 @@ test('short words are not corrected: they would collide with too many real ones'
 });
 
 test('shorthand reads as the word it stands for, in requests and in definitions alike', async () => {
-  const shorthand = await Router.create(
-    registryOf([
-      { name: 'kubernetes-specialist', description: 'Designs Kubernetes clusters and Helm charts.' },
-      { name: 'ops-admin', description: 'Keeps the DB healthy: backups, replication and failover.' },
-      { name: 'code-reviewer', description: 'Reviews changes for correctness and style.' },
-      { name: 'product-manager', description: 'Writes product roadmaps and prioritises features.' },
-      { name: 'mobile-lead', description: 'Ships mobile applications to the stores.' },
-      { name: 'on-call', description: 'Keeps production up: alerts, paging and incident response.' },
-    ]),
-    { defaultStrategy: 'lexical', cache: false },
-  );
-  const best = async (request: string) =>
-    (await shorthand.route({ user_request: request, options: { min_confidence: 0 } })).recommendations[0]?.agent_name;
+  const ask = await askLexical([
+    { name: 'kubernetes-specialist', description: 'Designs Kubernetes clusters and Helm charts.' },
+    { name: 'ops-admin', description: 'Keeps the DB healthy: backups, replication and failover.' },
+    { name: 'code-reviewer', description: 'Reviews changes for correctness and style.' },
+    { name: 'product-manager', description: 'Writes product roadmaps and prioritises features.' },
+    { name: 'mobile-lead', description: 'Ships mobile applications to the stores.' },
+    { name: 'on-call', description: 'Keeps production up: alerts, paging and incident response.' },
+  ]);
+  const best = (request: string) => firstOf(ask(request));
   assert.equal(await best('k8s review'), 'kubernetes-specialist', 'k8s is kubernetes');
   assert.equal(await best('database'), 'ops-admin', "the definition's DB is a database");
   assert.equal(await best('our app'), 'mobile-lead', 'an app is an application');
@@ -153,18 +149,14 @@ test('shorthand reads as the word it stands for, in requests and in definitions 
 });
 
 test('a programming language is one word, though tokens would lose its name: C++, C#, .NET, Go', async () => {
-  const languages = await Router.create(
-    registryOf([
-      { name: 'systems-engineer', description: 'Builds high-performance C++ systems.' },
-      { name: 'windows-developer', description: 'Builds Windows desktop apps in C# on .NET.' },
-      { name: 'cloud-developer', description: 'Builds cloud services in Go, with Docker.' },
-      { name: 'release-manager', description: 'Plans the Go-live: release checklists and rollbacks.' },
-      { name: 'dns-admin', description: 'Keeps the company net domains and their DNS records healthy.' },
-    ]),
-    { defaultStrategy: 'lexical', cache: false },
-  );
-  const best = async (request: string) =>
-    (await languages.route({ user_request: request, options: { min_confidence: 0 } })).recommendations[0]?.agent_name ?? null;
+  const ask = await askLexical([
+    { name: 'systems-engineer', description: 'Builds high-performance C++ systems.' },
+    { name: 'windows-developer', description: 'Builds Windows desktop apps in C# on .NET.' },
+    { name: 'cloud-developer', description: 'Builds cloud services in Go, with Docker.' },
+    { name: 'release-manager', description: 'Plans the Go-live: release checklists and rollbacks.' },
+    { name: 'dns-admin', description: 'Keeps the company net domains and their DNS records healthy.' },
+  ]);
+  const best = (request: string) => firstOf(ask(request));
   assert.equal(await best('fix a memory leak in my C++ code'), 'systems-engineer');
   assert.equal(await best('port this C# app'), 'windows-developer');
   assert.equal(await best('write a Go service'), 'cloud-developer', 'capitalised mid-sentence: the language');
@@ -174,27 +166,21 @@ test('a programming language is one word, though tokens would lose its name: C++
 });
 
 test('two words of a request that the agents write as one count as that word too: "front end" is "frontend"', async () => {
-  const compounds = await Router.create(
-    registryOf([
-      { name: 'web-developer', description: 'Builds frontend features for web products.' },
-      { name: 'api-developer', description: 'Builds the server end of web products: APIs and storage.' },
-    ]),
-    { defaultStrategy: 'lexical', cache: false },
-  );
-  const result = await compounds.route({ user_request: 'build the front end of our store', options: { min_confidence: 0 } });
+  const ask = await askLexical([
+    { name: 'web-developer', description: 'Builds frontend features for web products.' },
+    { name: 'api-developer', description: 'Builds the server end of web products: APIs and storage.' },
+  ]);
+  const result = await ask('build the front end of our store');
   assert.equal(result.recommendations[0]?.agent_name, 'web-developer');
   assert.match(result.recommendations[0]?.reason ?? '', /'front end'/);
 });
 
 test('a word the agents never use that joins two they do counts as those two: "dockerfile" is "docker file"', async () => {
-  const split = await Router.create(
-    registryOf([
-      { name: 'docs-writer', description: 'Writes the README file of a service.' },
-      { name: 'container-builder', description: 'Writes the Docker build file of a service.' },
-    ]),
-    { defaultStrategy: 'lexical', cache: false },
-  );
-  const result = await split.route({ user_request: 'fix our dockerfile', options: { min_confidence: 0 } });
+  const ask = await askLexical([
+    { name: 'docs-writer', description: 'Writes the README file of a service.' },
+    { name: 'container-builder', description: 'Writes the Docker build file of a service.' },
+  ]);
+  const result = await ask('fix our dockerfile');
   assert.equal(result.recommendations[0]?.agent_name, 'container-builder');
   assert.match(result.recommendations[1]?.reason ?? '', /Matched 'file'/, 'a reason names the word that matched');
 });

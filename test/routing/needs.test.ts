@@ -4,9 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Router } from '../../src/routing/router.ts';
 import { followUpStart } from '../../src/routing/text/needs.ts';
-import { registryOf } from './registry-fixture.ts';
+import { askLexical, firstOf } from './registry-fixture.ts';
 
 test('a follow-up need starts at a sequencing word after a comma, a semicolon or "and"', () => {
   const text = 'write the thumbnail service, and then containerize it';
@@ -30,15 +29,11 @@ test('a conditional word inside the first need does not make it a conditional', 
 });
 
 test("words of the follow-up weigh less than the first need's", async () => {
-  const router = await Router.create(
-    registryOf([
-      { name: 'service-developer', description: 'Writes backend services.' },
-      { name: 'container-expert', description: 'Containerizes services with Docker images and Compose files.' },
-    ]),
-    { defaultStrategy: 'lexical', cache: false },
-  );
-  const best = async (request: string) =>
-    (await router.route({ user_request: request, options: { min_confidence: 0 } })).recommendations[0]?.agent_name;
+  const ask = await askLexical([
+    { name: 'service-developer', description: 'Writes backend services.' },
+    { name: 'container-expert', description: 'Containerizes services with Docker images and Compose files.' },
+  ]);
+  const best = (request: string) => firstOf(ask(request));
   assert.equal(await best('write a backend service, and then containerize it with docker compose'), 'service-developer');
   assert.equal(await best('write a backend service and containerize it with docker compose'), 'container-expert', 'one need: all words count alike');
 });
