@@ -316,10 +316,9 @@ export class AgentVectors {
   /**
    * How this registry's own texts score, for a per-registry scale: each sampled text
    * (never a profile, nor a sentence of its description, unless agents have nothing
-   * else), and each learned request, is
-   * scored as if it were a request, left out of its own agent. `own` is the median score of
-   * its own agent, `other` the median best score of any other agent, `unrelated` the median
-   * of the other agents' mean score. Similarity levels
+   * else), and each learned request, is scored as if it were a request, left out of its own
+   * agent. `own` is the median score of its own agent, `other` the median best score of any
+   * other agent, `unrelated` the median of the other agents' mean score. Similarity levels
    * differ by model, by registry and by what has been learned; this measures them. Cached
    * per learned snapshot.
    */
