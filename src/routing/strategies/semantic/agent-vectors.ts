@@ -182,6 +182,8 @@ export class AgentVectors {
   readonly #allAgents: readonly number[];
   /** Trained on the examples of a registry described by them (describedByExamples). */
   readonly #classifier: ExampleClassifier | undefined;
+  /** An agent's score from its texts is the mean of its two best, not the best alone. */
+  readonly #meanOfBestTwo: boolean;
   #learnedCache: { version: number; vectors: LearnedVectors } | undefined;
   #scale: { version: number; value: SelfSimilarity } | undefined;
 
@@ -191,6 +193,7 @@ export class AgentVectors {
     matrix: Float32Array,
     dimension: number,
     classifier: ExampleClassifier | undefined,
+    meanOfBestTwo: boolean,
   ) {
     this.dimension = dimension;
     this.#agentCount = agentCount;
@@ -205,13 +208,17 @@ export class AgentVectors {
     this.#centroids = texts.length > PREFILTER_ROWS ? new VectorTable(this.#computeCentroids(), dimension) : undefined;
     this.#allAgents = Array.from({ length: agentCount }, (_, agent) => agent);
     this.#classifier = classifier;
+    this.#meanOfBestTwo = meanOfBestTwo;
   }
 
   /**
    * The vectors of a registry's texts; with `classify`, also the examples' classifier of a
-   * registry described by examples (only hybrid reads it: others need not train it).
+   * registry described by examples (only hybrid reads it: others need not train it). With
+   * `meanOfBestTwo`, an agent scores the mean of its two best texts (examples are always read
+   * so), so that one text that happens to share a phrase with the request ("rate" of "rate
+   * limit" in "error rate") does not carry it alone.
    */
-  static async build(registry: Registry, services: StrategyServices, { classify = false } = {}): Promise<AgentVectors> {
+  static async build(registry: Registry, services: StrategyServices, { classify = false, meanOfBestTwo = false } = {}): Promise<AgentVectors> {
     const { encoder, embedPassages } = services;
     if (encoder === undefined || embedPassages === undefined) {
       throw new SwitchboardError('SERVICE_UNAVAILABLE', 'semantic routing needs the embedding model (run: npm run model:fetch)');
@@ -224,7 +231,7 @@ export class AgentVectors {
       registry.version,
     );
     const classifier = classify ? await AgentVectors.#trainClassifier(registry, texts, matrix, encoder.dimension, services) : undefined;
-    return new AgentVectors(registry.agents.length, texts, matrix, encoder.dimension, classifier);
+    return new AgentVectors(registry.agents.length, texts, matrix, encoder.dimension, classifier, meanOfBestTwo);
   }
 
   /** The examples' classifier, trained once per registry version and model (kept on disk when it can be). */
@@ -392,6 +399,7 @@ export class AgentVectors {
     const matches: SemanticMatch[] = [];
     for (const agent of agents) {
       let best = -Infinity;
+      let second = -Infinity;
       let bestRow = -1;
       let firstExample = -Infinity;
       let secondExample = -Infinity;
@@ -405,11 +413,16 @@ export class AgentVectors {
             firstExample = similarity;
             exampleRow = row;
           } else if (similarity > secondExample) secondExample = similarity;
-        } else if (similarity * this.#weights[row] > best) {
-          best = similarity * this.#weights[row];
-          bestRow = row;
+        } else {
+          const weighted = similarity * this.#weights[row];
+          if (weighted > best) {
+            second = best;
+            best = weighted;
+            bestRow = row;
+          } else if (weighted > second) second = weighted;
         }
       }
+      if (this.#meanOfBestTwo && second > -Infinity) best = (best + second) / 2;
       let learnedText: string | undefined;
       for (const example of learned.get(agent) ?? []) {
         const similarity = dot(example.vector, 0, this.#vectors.query, dimension);

@@ -35,7 +35,9 @@ export const semantic: ScoringStrategy = {
   description: 'Sentence-embedding similarity between the request and each agent’s description, triggers, capabilities, examples and definition',
   usesEmbeddings: true,
   async prepare(registry: Registry, services: StrategyServices): Promise<PreparedStrategy> {
-    const vectors = await AgentVectors.build(registry, services);
+    // The mean of an agent's two best texts (semantic O/V/W top-1 64.3/67.1/58 → 64.3/75.7/60 %);
+    // hybrid keeps the best text alone, where its lexical part already weighs a lucky phrase.
+    const vectors = await AgentVectors.build(registry, services, { meanOfBestTwo: true });
     vectors.selfSimilarity(NOTHING_LEARNED, registry); // measured now, not on the first request
     return {
       rank(input: StrategyInput): Candidate[] {
