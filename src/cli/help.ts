@@ -25,7 +25,7 @@ commands:
   replay --from kafka|db    re-run recorded requests through a strategy or registry: what changed
   reload                    make a running service load its registry files again now
 
-Run 'switchboard <command> --help' for its options.
+Run 'switchboard <command> --help' for its options; 'switchboard --version' prints the version.
 `,
   route: `usage: switchboard route <request…> [options]
 

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { toSwitchboardError } from '../errors.ts';
 import { HELP } from './help.ts';
 
@@ -25,6 +26,11 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP.main);
+    return 0;
+  }
+  if (command === '--version' || command === '-V') {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`switchboard ${version}\n`);
     return 0;
   }
   // No command is a usage error, as an unknown one is: a script that lost its arguments fails.

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { cli } from './run-cli.ts';
 
 describe('switchboard help and usage', { concurrency: true }, () => {
@@ -30,6 +31,15 @@ describe('switchboard help and usage', { concurrency: true }, () => {
       assert.equal(run.stderr, '');
     });
   }
+
+  test('--version prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = await cli([flag]);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, `switchboard ${version}\n`);
+    }
+  });
 
   test('an unknown command exits 2, names it and shows the usage on stderr', async () => {
     const run = await cli(['frobnicate']);
