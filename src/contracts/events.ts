@@ -30,7 +30,14 @@ export type RoutingPath = (typeof ROUTING_PATHS)[number];
 export const MAX_ERROR_MESSAGE_CHARS = 2_000;
 export const MAX_FEEDBACK_NOTE_CHARS = 2_000;
 
-const Timestamp = z.iso.datetime({ offset: true }).meta({ id: 'Timestamp', description: 'ISO-8601 with an offset' });
+/**
+ * A time without an offset ("2026-12-02T10:15:30", what Python's `datetime.utcnow().isoformat()`
+ * writes) is refused rather than guessed: read as UTC, a producer's local time would skip or
+ * keep a request by its `deadline` hours off. The message says what to send instead.
+ */
+const Timestamp = z.iso
+  .datetime({ offset: true, error: 'expected an ISO-8601 date-time with an offset (Z or ±hh:mm), e.g. 2026-12-02T10:15:30Z' })
+  .meta({ id: 'Timestamp', description: 'ISO-8601 with an offset' });
 const Uuid = z.uuid().meta({ id: 'Uuid' });
 
 const envelope = {

@@ -98,6 +98,7 @@ test('malformed records: what is wrong, field by field, and the correlation id w
 
   const naiveTime = rejected(request((e) => (e.deadline = '2026-12-02T10:15:35')));
   assert.deepEqual(naiveTime.issues.map((issue) => issue.path), ['deadline']);
+  assert.match(naiveTime.message, /^deadline: expected an ISO-8601 date-time with an offset \(Z or ±hh:mm\)/);
   assert.ok(naiveTime.correlationId);
 });
 
