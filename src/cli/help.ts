@@ -142,8 +142,8 @@ exit codes: as route
       --service URL       the routing service over HTTP (default: $SWITCHBOARD_URL); without it,
                           or when it fails, the local router answers (lexical strategy)
       --timeout MS        how long the service may take (default: $SWITCHBOARD_HOOK_TIMEOUT_MS, else 300)
-
-with $DATABASE_URL set, a local answer is recorded in the decision history (routing_path local/hybrid)
+      --db URL            record a local answer (routing_path local/hybrid) in this store (default:
+                          $DATABASE_URL); without either, nothing is recorded
 
 prints {"hookSpecificOutput": {"hookEventName": "UserPromptSubmit", "additionalContext": …}} with
 the ranked agents, or nothing when none fits; always exits 0, so that it never blocks a prompt

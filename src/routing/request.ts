@@ -25,8 +25,25 @@ export interface NormalisedRequest {
   readonly strategy: string | undefined;
 }
 
-// C0 controls other than tab, LF and CR, and DEL: text people type never holds them.
-const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/**
+ * Control characters other than tab, LF and CR (C0, DEL, C1), and U+FFFD, what a decoder
+ * leaves of bytes that are not UTF-8.
+ */
+const CONTROL = /[\u0000-\u0008\u000b-\u000c\u000e-\u001f\u007f-\u009f\ufffd]/g;
+/** Terminal escape sequences (colours, cursor moves, titles), as pasted terminal output holds them. */
+const ANSI_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])/g;
+/**
+ * Binary content, not text: a NUL, or more than this share of control characters once
+ * terminal escapes are set aside. A stray one in text (a bell, a pasted colour code) is
+ * read as a space.
+ */
+const BINARY_CONTROL_SHARE = 0.3;
+
+function isBinary(text: string): boolean {
+  if (text.includes('\u0000')) return true;
+  const controls = text.match(CONTROL)?.length ?? 0;
+  return controls > BINARY_CONTROL_SHARE * text.length;
+}
 
 function invalid(message: string): SwitchboardError {
   return new SwitchboardError('INVALID_REQUEST', message);
@@ -41,8 +58,9 @@ function checkText(value: unknown): { text: string; plainText: string } {
   // Code points are never more than UTF-16 units: only a long text needs counting.
   const length = value.length > MAX_REQUEST_CHARS ? requestLength(value) : value.length;
   if (length > MAX_REQUEST_CHARS) throw invalid(`user_request is ${length} characters; the limit is ${MAX_REQUEST_CHARS}`);
-  if (BINARY.test(value)) throw invalid('user_request contains binary control characters');
-  const composed = value.normalize('NFC');
+  const withoutEscapes = value.replace(ANSI_ESCAPE, ' ');
+  if (isBinary(withoutEscapes)) throw invalid('user_request looks binary (a NUL or mostly control characters), not text');
+  const composed = withoutEscapes.replace(CONTROL, ' ').normalize('NFC');
   const plainText = normaliseText(composed);
   if (plainText.length === 0) throw invalid('user_request is empty or whitespace only');
   const withLanguage = readGoLanguage(composed);

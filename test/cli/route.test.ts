@@ -182,7 +182,7 @@ describe('switchboard route', { concurrency: CONCURRENCY }, () => {
       ['an empty request', '', /^switchboard: user_request is empty or whitespace only$/m],
       ['a whitespace-only request', ' \t\n ', /^switchboard: user_request is empty or whitespace only$/m],
       ['a 10,001-character request', 'x'.repeat(10_001), /^switchboard: user_request is 10001 characters; the limit is 10000$/m],
-      ['a request with a control character', 'write a \u0001commit message', /^switchboard: user_request contains binary control characters$/m],
+      ['a binary request', '\u0001\u0002\u0003\u0004 commit', /^switchboard: user_request looks binary \(a NUL or mostly control characters\), not text$/m],
     ] as const) {
       test(label, async () => {
         const run = await cli(['route', '--registry', OMNICLAUDE_INDEX, request]);

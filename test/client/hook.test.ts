@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { startService } from '../../src/service/serve.ts';
-import { BIN, CONCURRENCY, ROOT, tempDir, type CliRun } from '../cli/run-cli.ts';
+import { BIN, cli as runCli, CONCURRENCY, ROOT, tempDir, type CliRun } from '../cli/run-cli.ts';
 import { REGISTRY, silent } from '../service/helpers.ts';
 
 const VOLTAGENT = path.join(ROOT, 'fixtures/claude-agents/voltagent/01-core-development');
@@ -83,6 +83,15 @@ describe('switchboard hook claude', { concurrency: CONCURRENCY, timeout: 60_000 
     await cp(VOLTAGENT, path.join(project, '.claude/agents'), { recursive: true });
     const context = contextOf(await runHook(hookInput('design the REST endpoints and the OpenAPI spec for our API', project)));
     assert.match(context, /^1\. api-designer /m);
+  });
+
+  test('a prompt with pasted terminal colours is routed; --db records the local answer', async (t) => {
+    const db = path.join(await tempDir(t), 'decisions.db');
+    const colouredPrompt = `\u001b[31m${PROMPT}\u001b[0m\u0007`;
+    const context = contextOf(await runHook(hookInput(colouredPrompt), ['--registry', REGISTRY, '--db', db], { DATABASE_URL: '' }));
+    assert.match(context, /^1\. commit /m);
+    const stats = await runCli(['stats', '--db', db, '--json']);
+    assert.deepEqual(JSON.parse(stats.stdout).by_path, { local: 1 });
   });
 
   test('a 20,000-character prompt is routed on its first 10,000 characters', async () => {

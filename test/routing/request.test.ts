@@ -23,10 +23,19 @@ test('rejects empty, whitespace-only, oversized and binary requests', () => {
   rejects({ user_request: '' }, /empty/);
   rejects({ user_request: ' \n\t ' }, /empty/);
   rejects({ user_request: 'x'.repeat(10_001) }, /10001 characters; the limit is 10000/);
-  rejects({ user_request: 'hello\u0000world' }, /binary/);
+  rejects({ user_request: 'hello\u0000world' }, /looks binary/);
+  rejects({ user_request: '\u0001\u0002\u0003 fix \u0004' }, /looks binary/);
+  rejects({ user_request: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xd8]).toString('utf8') }, /looks binary/);
   rejects({ user_request: 42 }, /must be a string/);
   rejects({}, /must be a string/);
   assert.equal(normaliseRequest({ user_request: 'x'.repeat(10_000) }).text.length, 10_000);
+});
+
+test('control characters in text route: terminal colour codes are dropped, a stray control reads as a space', () => {
+  assert.equal(normaliseRequest({ user_request: '\u001b[31merror:\u001b[0m the build\u0007 failed' }).text, 'error: the build failed');
+  assert.equal(normaliseRequest({ user_request: '\u001b]0;my title\u0007fix the build' }).text, 'fix the build');
+  assert.equal(normaliseRequest({ user_request: 'fix\u0008the\u007fbuild\u0085now' }).text, 'fix the build now');
+  rejects({ user_request: '\u001b[0m\u001b[1m' }, /empty or whitespace only/);
 });
 
 test('rejects out-of-range options and non-string context', () => {

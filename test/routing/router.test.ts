@@ -474,10 +474,15 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
 
       test('empty, whitespace-only, oversized and binary requests are INVALID_REQUEST', async () => {
         const r = await router();
-        for (const user_request of ['', '   \n\t ', 'x'.repeat(10_001), 'commit\u0000message', 'commit\u0001message']) {
+        for (const user_request of ['', '   \n\t ', 'x'.repeat(10_001), 'commit\u0000message', '\u0001\u0002\u0003commit\u0004']) {
           await assert.rejects(r.route({ user_request }), isCode('INVALID_REQUEST'), JSON.stringify(user_request.slice(0, 20)));
         }
         assert.deepEqual(r.cacheStats(), { hits: 0, misses: 0, size: 0 }, 'invalid requests never reach the cache');
+      });
+
+      test('text with control characters routes: pasted terminal colours, a bell', async () => {
+        const result = await (await router()).route({ user_request: `\u001b[1m${COMMIT_REQUEST}\u001b[0m\u0007` });
+        assert.equal(result.selected_agent, 'agent-commit');
       });
 
       test('a request of exactly 10,000 characters is accepted', async () => {

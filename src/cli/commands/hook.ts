@@ -26,9 +26,9 @@ const SERVICE_VARIABLE = 'SWITCHBOARD_URL';
  */
 export async function runHook(args: string[]): Promise<number> {
   try {
-    const { output, local } = await hook(args);
+    const { output, local, db } = await hook(args);
     if (output !== undefined) await write(output);
-    await recordWithin(local, RECORD_BUDGET_MS);
+    await recordWithin(local, db, RECORD_BUDGET_MS);
   } catch (error) {
     process.stderr.write(`switchboard hook: ${error instanceof Error ? error.message : String(error)}\n`);
   }
@@ -39,14 +39,14 @@ export async function runHook(args: string[]): Promise<number> {
 const RECORD_BUDGET_MS = 1_000;
 
 /**
- * Records a local answer (only with DATABASE_URL set) once the prompt has its context. A
+ * Records a local answer (only with `--db` or DATABASE_URL) once the prompt has its context. A
  * database that does not answer in time is given up on, and the process exits at once rather
  * than wait out connect timeouts: the prompt must never wait for the history.
  */
-async function recordWithin(local: LocalDecisions, budgetMs: number): Promise<void> {
+async function recordWithin(local: LocalDecisions, db: string | undefined, budgetMs: number): Promise<void> {
   const timedOut = Symbol('timed out');
   const outcome = await Promise.race([
-    local.record(undefined),
+    local.record(db),
     new Promise<typeof timedOut>((resolve) => setTimeout(resolve, budgetMs, timedOut).unref()),
   ]);
   if (outcome === timedOut) {
@@ -55,15 +55,21 @@ async function recordWithin(local: LocalDecisions, budgetMs: number): Promise<vo
   }
 }
 
-async function hook(args: string[]): Promise<{ output: string | undefined; local: LocalDecisions }> {
-  const { values, positionals } = parseCommand(args, { ...REGISTRY_OPTION, service: { type: 'string' }, timeout: { type: 'string' } });
+async function hook(args: string[]): Promise<{ output: string | undefined; local: LocalDecisions; db: string | undefined }> {
+  const { values, positionals } = parseCommand(args, {
+    ...REGISTRY_OPTION,
+    service: { type: 'string' },
+    timeout: { type: 'string' },
+    db: { type: 'string' },
+  });
+  const { db } = values;
   if (positionals.join(' ') !== 'claude') throw new SwitchboardError('USAGE', `usage: switchboard hook claude (got '${positionals.join(' ')}')`);
   const timeoutMs = parseTimeout(values.timeout ?? process.env[TIMEOUT_VARIABLE], DEFAULT_TIMEOUT_MS);
   const serviceUrl = values.service ?? process.env[SERVICE_VARIABLE];
   const input = parseHookInput(await text(process.stdin));
   const local = new LocalDecisions();
-  if (input.hook_event_name !== undefined && input.hook_event_name !== 'UserPromptSubmit') return { output: undefined, local };
-  if (input.prompt.trim() === '') return { output: undefined, local };
+  if (input.hook_event_name !== undefined && input.hook_event_name !== 'UserPromptSubmit') return { output: undefined, local, db };
+  if (input.prompt.trim() === '') return { output: undefined, local, db };
   const registry = registryFor(values.registry, input.cwd ?? process.cwd());
   // Lexical: the embedding model would add 0.3-0.6 s to every prompt that falls back.
   const openLocal = async () => (await openRouter(registry, { defaultStrategy: 'lexical', cache: false, parseCache: true })).router;
@@ -73,8 +79,8 @@ async function hook(args: string[]): Promise<{ output: string | undefined; local
   const routed = await facade.route(truncateRequest(input.prompt), { timeoutMs });
   if (routed.service_error !== undefined) process.stderr.write(`switchboard hook: ${routed.service_error.message}; routed locally\n`);
   const context = additionalContext(routed.result, routed.routing_path);
-  // Recorded by the caller after the output is out, only with DATABASE_URL set: the project folder the hook runs in is not the place for a store.
-  return { output: context === undefined ? undefined : hookOutput(context), local };
+  // Recorded by the caller after the output is out, only with a store named: the project folder the hook runs in is not the place for one.
+  return { output: context === undefined ? undefined : hookOutput(context), local, db };
 }
 
 /** `--registry`, else SWITCHBOARD_REGISTRY, else the project's `.claude/agents` (the hook input's cwd). */
