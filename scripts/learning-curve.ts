@@ -5,7 +5,7 @@
  * (alternating rows); K rows per agent are learned from one half and
  * the other half is evaluated, for K = 0, 1, 2, 4, 8.
  *
- *   node scripts/learning-curve.ts [--strategy hybrid] [--sets clinc,o,v] [--write]
+ *   npm run learning-curve -- [--strategy hybrid] [--sets clinc,o,v] [--write]
  *
  * Prints a markdown table; --write puts it in docs/benchmarks.md.
  */
@@ -76,6 +76,6 @@ if (values.write) {
   await writeSection(
     path.join(ROOT, 'docs/benchmarks.md'),
     `learning-${values.strategy}`,
-    `## Learning from outcomes (\`node scripts/learning-curve.ts --strategy ${values.strategy}\`)\n\nModel ${DEFAULT_MODEL}. K labelled rows per agent from one half of each set are recorded as successful outcomes (\`Router.learn\`, the path recorded outcomes take); the other half is evaluated.\n\n${table}`,
+    `## Learning from outcomes (\`npm run learning-curve -- --strategy ${values.strategy}\`)\n\nModel ${DEFAULT_MODEL}. K labelled rows per agent from one half of each set are recorded as successful outcomes (\`Router.learn\`, the path recorded outcomes take); the other half is evaluated.\n\n${table}`,
   );
 }
