@@ -30,19 +30,25 @@ export interface NormalisedRequest {
  * leaves of bytes that are not UTF-8.
  */
 const CONTROL = /[\u0000-\u0008\u000b-\u000c\u000e-\u001f\u007f-\u009f\ufffd]/g;
-/** Terminal escape sequences (colours, cursor moves, titles), as pasted terminal output holds them. */
-const ANSI_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])/g;
 /**
- * Binary content, not text: a NUL, or more than this share of control characters once
- * terminal escapes are set aside. A stray one in text (a bell, a pasted colour code) is
- * read as a space.
+ * Terminal escape sequences (colours, erase-line, cursor and charset codes), as pasted
+ * terminal output holds them: a CSI (ESC [ or its 8-bit form), an OSC closed by BEL or ESC \,
+ * or ESC with ECMA-48 intermediate and final bytes ("ESC ( B", "ESC 7"). Removed outright, since
+ * a colour code can sit inside a word ("re<red>build", "@<bold>agent-db").
+ */
+const ANSI_ESCAPE = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[ -/]*[0-~]/g;
+/**
+ * Binary content, not text: a NUL, or at least BINARY_MIN_CONTROLS control characters making
+ * up more than BINARY_CONTROL_SHARE of it once terminal escapes are removed. A stray one in
+ * text (a bell after a short command) is read as a space.
  */
 const BINARY_CONTROL_SHARE = 0.3;
+const BINARY_MIN_CONTROLS = 4;
 
 function isBinary(text: string): boolean {
   if (text.includes('\u0000')) return true;
   const controls = text.match(CONTROL)?.length ?? 0;
-  return controls > BINARY_CONTROL_SHARE * text.length;
+  return controls >= BINARY_MIN_CONTROLS && controls > BINARY_CONTROL_SHARE * text.length;
 }
 
 function invalid(message: string): SwitchboardError {
@@ -58,7 +64,7 @@ function checkText(value: unknown): { text: string; plainText: string } {
   // Code points are never more than UTF-16 units: only a long text needs counting.
   const length = value.length > MAX_REQUEST_CHARS ? requestLength(value) : value.length;
   if (length > MAX_REQUEST_CHARS) throw invalid(`user_request is ${length} characters; the limit is ${MAX_REQUEST_CHARS}`);
-  const withoutEscapes = value.replace(ANSI_ESCAPE, ' ');
+  const withoutEscapes = value.replace(ANSI_ESCAPE, '');
   if (isBinary(withoutEscapes)) throw invalid('user_request looks binary (a NUL or mostly control characters), not text');
   const composed = withoutEscapes.replace(CONTROL, ' ').normalize('NFC');
   const plainText = normaliseText(composed);

@@ -111,6 +111,26 @@ describe(`with the real ${DEFAULT_MODEL}`, { skip: skipUnlessFetched(DEFAULT_MOD
       assert.equal(result.selected_agent, 'commit-writer');
     });
 
+    test('hybrid names the runner-up in the first reason when the call is close, and only then', async () => {
+      const twins = registryOf([
+        ...registry.agents.map(({ name, description, triggers }) => ({ name, description, triggers: [...triggers] })),
+        {
+          name: 'commit-polisher',
+          description: 'Writes git commit messages in the conventional commits format for staged changes, and rewords old ones',
+          triggers: ['commit message', 'reword commit'],
+        },
+      ]);
+      const hybrid = await Router.create(twins, { ...embeddingServices(encoder, vectorDir), defaultStrategy: 'hybrid', cache: false });
+      const close = await hybrid.route({ user_request: 'write a commit message for the staged changes' });
+      const [first, second] = close.recommendations;
+      assert.match(first.reason, new RegExp(`; close call with ${second.agent_name}$`));
+      assert.match(first.confidence.explanation, new RegExp(`a close call with ${second.agent_name}$`));
+      assert.doesNotMatch(second.reason, /close call/);
+      const clear = await hybrid.route({ user_request: 'roll out the new image to the kubernetes cluster with helm' });
+      assert.equal(clear.selected_agent, 'k8s-deployer');
+      assert.doesNotMatch(clear.recommendations[0].reason, /close call/);
+    });
+
     test('an explicit request is answered without embedding the request', async () => {
       let embedded = 0;
       const counting: Encoder = { ...encoder, embedQuery: (text) => (embedded++, encoder.embedQuery(text)), embedPassage: (text) => encoder.embedPassage(text), close: async () => {} };

@@ -35,6 +35,11 @@ test('control characters in text route: terminal colour codes are dropped, a str
   assert.equal(normaliseRequest({ user_request: '\u001b[31merror:\u001b[0m the build\u0007 failed' }).text, 'error: the build failed');
   assert.equal(normaliseRequest({ user_request: '\u001b]0;my title\u0007fix the build' }).text, 'fix the build');
   assert.equal(normaliseRequest({ user_request: 'fix\u0008the\u007fbuild\u0085now' }).text, 'fix the build now');
+  assert.equal(normaliseRequest({ user_request: 'why does re\u001b[01;31m\u001b[Kbuild fail' }).text, 'why does rebuild fail', 'a colour code inside a word');
+  assert.equal(normaliseRequest({ user_request: '\u001b(B\u001b[mfix\u001b7 the\u001b8 build' }).text, 'fix the build', 'tput sgr0, cursor save and restore');
+  assert.equal(normaliseRequest({ user_request: '\u009b31mfix the build' }).text, 'fix the build', 'an 8-bit CSI');
+  assert.equal(normaliseRequest({ user_request: '\u001b]0;fix the build' }).text, '0;fix the build', 'an OSC never closed stays text');
+  assert.equal(normaliseRequest({ user_request: 'ls\u0007' }).text, 'ls', 'a short command with a bell is not binary');
   rejects({ user_request: '\u001b[0m\u001b[1m' }, /empty or whitespace only/);
 });
 

@@ -481,8 +481,12 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
       });
 
       test('text with control characters routes: pasted terminal colours, a bell', async () => {
-        const result = await (await router()).route({ user_request: `\u001b[1m${COMMIT_REQUEST}\u001b[0m\u0007` });
+        const r = await router();
+        const result = await r.route({ user_request: `\u001b[1m${COMMIT_REQUEST}\u001b[0m\u0007` });
         assert.equal(result.selected_agent, 'agent-commit');
+        const explicit = await r.route({ user_request: '@\u001b[1magent-commit\u001b[0m look at this' });
+        assert.equal(explicit.routing_policy, 'explicit_request');
+        assert.equal(explicit.selected_agent, 'agent-commit');
       });
 
       test('a request of exactly 10,000 characters is accepted', async () => {
