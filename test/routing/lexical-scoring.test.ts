@@ -138,8 +138,11 @@ test('shorthand reads as the word it stands for, in requests and in definitions 
     { name: 'product-manager', description: 'Writes product roadmaps and prioritises features.' },
     { name: 'mobile-lead', description: 'Ships mobile applications to the stores.' },
     { name: 'on-call', description: 'Keeps production up: alerts, paging and incident response.' },
+    { name: 'summarizer', description: 'Summarizes long documents, threads and logs.' },
   ]);
   const best = (request: string) => firstOf(ask(request));
+  assert.equal(await best('TL;DR this log'), 'summarizer', 'tl;dr is summarize');
+  assert.equal(await best('tldr of the incident'), 'summarizer');
   assert.equal(await best('k8s review'), 'kubernetes-specialist', 'k8s is kubernetes');
   assert.equal(await best('database'), 'ops-admin', "the definition's DB is a database");
   assert.equal(await best('our app'), 'mobile-lead', 'an app is an application');

@@ -26,19 +26,20 @@ const STOP_WORDS = new Set(
 export const asProse = (text: string) => text.replaceAll('_', ' ');
 
 /**
- * Programming languages whose names plain word tokens lose: "C++" and "C#" become the
- * one-letter word "c", ".NET" the word "net", and "Go" is a stop word. Each is read as one
- * word of its own, on both sides. ".NET" only where a word starts with it (or as ASP.NET),
+ * Words written with symbols, which plain word tokens lose: the languages "C++" and "C#"
+ * become the one-letter word "c", ".NET" the word "net", "tl;dr" the words "tl" and "dr";
+ * and "Go" is a stop word. Each is read as one word of its own, on both sides. ".NET" only where a word starts with it (or as ASP.NET),
  * not in a host name ("shop.example.net"). "Go" is the language only where case tells it
  * apart from the verb: capitalised, inside a sentence (after a word, a number or one of
  * `, ; / ( & +`, not where a sentence, line, list item or quotation starts), and not in a
  * hyphenated compound ("Go-live", "Go-to-market").
  */
-const LANGUAGE_NAMES: ReadonlyMap<string, string> = new Map([
+const SYMBOL_WORDS: ReadonlyMap<string, string> = new Map([
   ['c++', 'cpp'],
   ['c#', 'csharp'],
   ['f#', 'fsharp'],
   ['.net', 'dotnet'],
+  ['tl;dr', 'tldr'],
 ]);
 const GO_LANGUAGE = /(?<=[\p{L}\p{N},;/(&+][ \t\u00a0]*)(?<![\p{L}\p{N}])Go(?![\p{L}\p{N}-])/gu;
 
@@ -47,14 +48,14 @@ export function readGoLanguage(text: string): string {
   return text.includes('Go') ? text.replace(GO_LANGUAGE, 'golang') : text;
 }
 
-const WORD = /c\+\+|[cf]#|(?:(?<![\p{L}\p{N}])|(?<=(?<![\p{L}\p{N}])asp))\.net(?![\p{L}\p{N}])|[\p{L}\p{N}]+/gu;
+const WORD = /c\+\+|[cf]#|(?<![\p{L}\p{N}])tl;dr(?![\p{L}\p{N}])|(?:(?<![\p{L}\p{N}])|(?<=(?<![\p{L}\p{N}])asp))\.net(?![\p{L}\p{N}])|[\p{L}\p{N}]+/gu;
 const stems = new Map<string, string>();
 
-/** Lowercase word tokens, stop words kept; a language name is one word ("c++" is "cpp"). */
+/** Lowercase word tokens, stop words kept; a word written with symbols is one word ("c++" is "cpp", "tl;dr" "tldr"). */
 export function words(text: string): string[] {
   const found = readGoLanguage(text).toLowerCase().match(WORD);
   if (found === null) return [];
-  for (let i = 0; i < found.length; i++) found[i] = LANGUAGE_NAMES.get(found[i]) ?? found[i];
+  for (let i = 0; i < found.length; i++) found[i] = SYMBOL_WORDS.get(found[i]) ?? found[i];
   return found;
 }
 
@@ -99,6 +100,7 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map(
     msgs: 'messages',
     vuln: 'vulnerability',
     vulns: 'vulnerabilities',
+    tldr: 'summarize',
   }),
 );
 
