@@ -168,6 +168,24 @@ test('a programming language is one word, though tokens would lose its name: C++
   assert.equal(await best('shop.example.net is down'), 'dns-admin', 'a host name is no .NET');
 });
 
+test('a product the request names also counts as its kind, at half weight, and the reason says so', async () => {
+  const ask = await askLexical([
+    { name: 'payments-engineer', description: 'Integrates payment gateways and checkout flows.' },
+    { name: 'integration-engineer', description: 'Builds integrations with third-party APIs and webhooks.' },
+    { name: 'data-engineer', description: 'Builds pipelines into the data warehouse.' },
+  ]);
+  const stripe = await ask('stripe integration');
+  assert.equal(stripe.recommendations[0]?.agent_name, 'payments-engineer');
+  assert.match(stripe.recommendations[0]?.reason ?? '', /'stripe \(payment\)'/);
+  assert.equal(await firstOf(ask('load the orders into bigquery')), 'data-engineer', 'bigquery is a data warehouse');
+  const named = await ask('payment integration');
+  const byProduct = await ask('stripe integration');
+  assert.ok(
+    named.recommendations[0].confidence.total >= byProduct.recommendations[0].confidence.total,
+    'the kind written out counts at least as much as a product of that kind',
+  );
+});
+
 test('two words of a request that the agents write as one count as that word too: "front end" is "frontend"', async () => {
   const ask = await askLexical([
     { name: 'web-developer', description: 'Builds frontend features for web products.' },

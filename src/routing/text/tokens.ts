@@ -133,11 +133,16 @@ const OWN_STEMS: ReadonlyMap<string, string> = new Map(
   }),
 );
 
+/** A lowercase word with shorthand read in full ("k8s" → "kubernetes"). */
+export function fullWord(word: string): string {
+  return SHORTHAND.get(word) ?? word;
+}
+
 /** Porter stem of one lowercase word (shorthand read in full), memoised: the same few thousand words recur. */
 export function stem(word: string): string {
   let stemmed = stems.get(word);
   if (stemmed === undefined) {
-    const full = SHORTHAND.get(word) ?? word;
+    const full = fullWord(word);
     stemmed = OWN_STEMS.get(full) ?? (/^\p{L}+$/u.test(full) ? stemmer(full) : full);
     if (stems.size < 100_000) stems.set(word, stemmed);
   }

@@ -1,5 +1,6 @@
 import type { Agent } from '../../../registry/agent.ts';
-import { asProse, stem, termOf, terms, words } from '../../text/tokens.ts';
+import { asProse, fullWord, stem, termOf, terms, words } from '../../text/tokens.ts';
+import { KIND_WORDS } from '../../text/categories.ts';
 import { followUpStart } from '../../text/needs.ts';
 import { TypoIndex } from '../../text/typo-index.ts';
 import { float32s, float64s, int32s, isRecord, listOffsets, strings } from './snapshot-data.ts';
@@ -81,6 +82,8 @@ const TYPO_WEIGHT = 0.8;
 const MIN_PART = 4;
 /** A word only a request's follow-up need holds ("…, and then containerize it") counts this much. */
 const FOLLOW_UP_WEIGHT = 0.5;
+/** The kind of a product the request names ("stripe" → payment) counts this much of the name. */
+const KIND_WEIGHT = 0.5;
 
 /**
  * Postings of one term in parallel typed arrays: the hot loop reads them without objects.
@@ -294,21 +297,29 @@ export class AgentIndex {
    * one is close, and one that joins two words the agents write apart ("dockerfile") as those
    * two. Two adjacent content words that the agents write as one ("front end", "cron job")
    * also count as that word, beside their own terms. Words of a follow-up need
-   * weigh less (FOLLOW_UP_WEIGHT) unless the first need holds them too.
+   * weigh less (FOLLOW_UP_WEIGHT) unless the first need holds them too. A product the request
+   * names ("stripe") also counts, at KIND_WEIGHT, as the words of its kind ("payment").
    */
   queryTerms(text: string): QueryTerm[] {
     const out: QueryTerm[] = [];
     const seen = new Set<string>();
+    const kinds: QueryTerm[] = [];
     const followUp = followUpStart(text);
-    if (followUp < 0) this.#addTerms(text, 1, out, seen);
+    if (followUp < 0) this.#addTerms(text, 1, out, seen, kinds);
     else {
-      this.#addTerms(text.slice(0, followUp), 1, out, seen);
-      this.#addTerms(text.slice(followUp), FOLLOW_UP_WEIGHT, out, seen);
+      this.#addTerms(text.slice(0, followUp), 1, out, seen, kinds);
+      this.#addTerms(text.slice(followUp), FOLLOW_UP_WEIGHT, out, seen, kinds);
+    }
+    // After every word, so that a kind the request also writes out counts at its own weight.
+    for (const kind of kinds) {
+      if (seen.has(kind.term)) continue;
+      seen.add(kind.term);
+      out.push(kind);
     }
     return out;
   }
 
-  #addTerms(text: string, weight: number, out: QueryTerm[], seen: Set<string>): void {
+  #addTerms(text: string, weight: number, out: QueryTerm[], seen: Set<string>, kinds: QueryTerm[]): void {
     const written = this.#typos.vocabulary;
     let previous: string | undefined;
     for (const word of words(text)) {
@@ -338,6 +349,12 @@ export class AgentIndex {
         if (fixed !== undefined) {
           term = stem(fixed);
           termWeight *= TYPO_WEIGHT;
+        }
+      }
+      for (const kindWord of KIND_WORDS.get(fullWord(word)) ?? []) {
+        const kindTerm = termOf(kindWord);
+        if (kindTerm !== undefined && this.postings.has(kindTerm)) {
+          kinds.push({ term: kindTerm, word: `${word} (${kindWord})`, weight: weight * KIND_WEIGHT, mass: 0 });
         }
       }
       if (seen.has(term)) continue;
