@@ -1,6 +1,6 @@
 import type { Agent } from '../../../registry/agent.ts';
 import { asProse, fullWord, stem, termOf, terms, words } from '../../text/tokens.ts';
-import { KIND_WORDS } from '../../text/categories.ts';
+import { KIND_WORDS } from '../../text/product-kinds.ts';
 import { followUpStart } from '../../text/needs.ts';
 import { TypoIndex } from '../../text/typo-index.ts';
 import { float32s, float64s, int32s, isRecord, listOffsets, strings } from './snapshot-data.ts';
