@@ -107,14 +107,22 @@ class FeedbackHandler {
         this.#options.metrics.feedback('unavailable', 'bus');
         throw error;
       }
+      // Well-formed feedback on a decision this history does not hold (made by an instance that
+      // keeps none): counted, not answered. The failed topic is where a request's caller waits
+      // for its one reply, and this request was answered already.
+      if (error instanceof SwitchboardError && error.code === 'UNKNOWN_CORRELATION_ID') {
+        this.#options.metrics.feedback('unknown_correlation_id', 'bus');
+        this.#options.logger.warn({ correlation_id: event.payload.correlation_id }, 'feedback on a decision this history does not hold: not recorded');
+        return;
+      }
       await this.#refuse(record, event.payload.correlation_id, error);
     }
   }
 
-  /** Counts bad feedback and answers it on the failed topic when there is a correlation id to answer. */
+  /** Counts malformed feedback and answers it on the failed topic when there is a correlation id to answer. */
   async #refuse(record: BusRecord, correlationId: string | undefined, error: unknown): Promise<void> {
     const failure = failureOf(error);
-    this.#options.metrics.feedback(failure.code === 'UNKNOWN_CORRELATION_ID' ? 'unknown_correlation_id' : 'invalid', 'bus');
+    this.#options.metrics.feedback('invalid', 'bus');
     if (correlationId === undefined) {
       this.#options.logger.warn({ offset: String(record.offset), reason: failure.payload.error_message }, 'bad feedback without a correlation id: not answered');
       return;
