@@ -27,6 +27,8 @@ describe('DecisionWriter against PostgreSQL through an outage', { skip: 'skip' i
   before(async () => {
     folder = await tempFolder();
     direct = new pg.Pool({ connectionString: url });
+    // A test below ends every session on the test database: an idle one of this pool then reports it.
+    direct.on('error', () => {});
     await proxy.open();
     const store = viaProxy();
     await store.migrate();
@@ -38,6 +40,12 @@ describe('DecisionWriter against PostgreSQL through an outage', { skip: 'skip' i
     await folder?.remove();
     if ('drop' in database) await database.drop();
   });
+
+  /** Whether `condition` holds within 5 s. */
+  async function eventuallyTrue(condition: () => boolean): Promise<boolean> {
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline; await sleep(20)) if (condition()) return true;
+    return condition();
+  }
 
   /** How many times each decision is in the database. */
   async function counts(records: DecisionRecord[]): Promise<{ rows: number; distinct: number }> {
@@ -83,6 +91,39 @@ describe('DecisionWriter against PostgreSQL through an outage', { skip: 'skip' i
     assert.deepEqual(await counts(records), { rows: records.length, distinct: records.length });
     assert.ok(slowestRecordMs < 20, `record took ${slowestRecordMs.toFixed(2)} ms`);
     process.stdout.write(`# ${records.length} decisions, spool peak ${maxSpoolBytes} bytes, slowest record ${slowestRecordMs.toFixed(3)} ms\n`);
+  });
+
+  test('a database that stops accepting connections is an outage too: its decisions are spooled, then written', async () => {
+    const name = new URL(url).pathname.slice(1);
+    const adminUrl = new URL(url);
+    adminUrl.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: adminUrl.toString() });
+    await admin.connect();
+    const store = new PostgresStore(url, { connectTimeoutMs: 1_000, queryTimeoutMs: 5_000 });
+    const writer = new DecisionWriter({ store, spoolFile: path.join(folder.dir, 'refusing.jsonl'), flushIntervalMs: 5, retryBaseMs: 50, retryMaxMs: 200 });
+    try {
+      await admin.query(`alter database ${name} allow_connections false`);
+      // Every session on it ends: the pool's, and this test's own direct one (it reconnects later).
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+      const records = Array.from({ length: 50 }, () => decision({ routing_path: 'http' }));
+      for (const record of records) writer.record(record);
+      const spooled = await eventuallyTrue(() => writer.metrics().spool_bytes > 0);
+      assert.ok(spooled, 'the refused writes were spooled');
+      assert.equal(writer.metrics().rejected_rows, 0, 'no decision was taken for a bad row');
+      await admin.query(`alter database ${name} allow_connections true`);
+      await writer.close();
+      assert.equal(writer.metrics().dropped_rows, 0);
+      assert.equal(writer.metrics().spool_bytes, 0, 'the spool was replayed');
+      const check = new pg.Client({ connectionString: url });
+      await check.connect();
+      const { rows } = await check.query('select count(*)::int as n from decisions where decision_id = any($1::uuid[])', [records.map((r) => r.decision_id)]);
+      await check.end();
+      assert.equal(rows[0].n, records.length);
+    } finally {
+      await admin.query(`alter database ${name} allow_connections true`);
+      await admin.end();
+      await store.close();
+    }
   });
 
   test('a writer restarted after an outage replays the spool before its new writes', async () => {
