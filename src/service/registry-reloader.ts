@@ -1,4 +1,4 @@
-import { statSync, watch, type FSWatcher } from 'node:fs';
+import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/agent.ts';
@@ -49,7 +49,9 @@ export class RegistryReloader {
   readonly #paths: readonly string[];
   readonly #target: RegistryTarget;
   readonly #logger: Logger;
-  readonly #watchers: FSWatcher[] = [];
+  /** By folder. */
+  readonly #watchers = new Map<string, FSWatcher>();
+  #watching = false;
   readonly #counts: Record<ReloadResult, number> = { ok: 0, unchanged: 0, rejected: 0 };
   #debounce: NodeJS.Timeout | undefined;
   /** The last load asked for, running or queued: the next one starts after it. */
@@ -65,23 +67,50 @@ export class RegistryReloader {
   }
 
   /**
-   * Watches the registry paths: a directory recursively, a file through its folder (editors
-   * save by writing a new file over the old one, which ends a watch on the file itself).
+   * Watches the registry paths: each folder of a directory, and a file through its folder.
+   * Folders, not files: editors save by writing a new file over the old one, which ends a
+   * watch on the file itself (Node's recursive watch on Linux keeps such per-file watches and
+   * so stops seeing a file once it was saved that way). Folders made later are watched from
+   * the next reload on.
    */
   watch(): void {
+    this.#watching = true;
+    this.#syncWatches();
+  }
+
+  /** Starts a watch on every folder of the registry paths not watched yet, and ends those on folders gone. */
+  #syncWatches(): void {
+    const wanted = new Map<string, string | undefined>(); // folder → the one file watched in it, or every file
     for (const source of this.#paths) {
       try {
-        const file = statSync(source).isDirectory() ? undefined : path.basename(source);
-        const watcher =
-          file === undefined
-            ? watch(source, { recursive: true }, () => this.#changed())
-            : watch(path.dirname(source), (_event, name) => {
-                if (name === file) this.#changed();
-              });
-        watcher.on('error', (error) => this.#logger.warn({ err: error, path: source }, 'registry watch failed: changes there need POST /reload'));
-        this.#watchers.push(watcher);
+        if (!statSync(source).isDirectory()) {
+          wanted.set(path.dirname(source), path.basename(source));
+          continue;
+        }
+        wanted.set(source, undefined);
+        for (const entry of readdirSync(source, { recursive: true, withFileTypes: true })) {
+          if (entry.isDirectory()) wanted.set(path.join(entry.parentPath, entry.name), undefined);
+        }
       } catch (error) {
         this.#logger.warn({ err: error, path: source }, 'registry path not watched: changes there need POST /reload');
+      }
+    }
+    for (const [folder, watcher] of this.#watchers) {
+      if (!wanted.has(folder)) {
+        watcher.close();
+        this.#watchers.delete(folder);
+      }
+    }
+    for (const [folder, file] of wanted) {
+      if (this.#watchers.has(folder)) continue;
+      try {
+        const watcher = watch(folder, (_event, name) => {
+          if (file === undefined || name === file) this.#changed();
+        });
+        watcher.on('error', (error) => this.#logger.warn({ err: error, path: folder }, 'registry watch failed: changes there need POST /reload'));
+        this.#watchers.set(folder, watcher);
+      } catch (error) {
+        this.#logger.warn({ err: error, path: folder }, 'registry folder not watched: changes there need POST /reload');
       }
     }
   }
@@ -117,7 +146,9 @@ export class RegistryReloader {
   /** Stops watching and waits for the load in progress. */
   async close(): Promise<void> {
     clearTimeout(this.#debounce);
-    for (const watcher of this.#watchers.splice(0)) watcher.close();
+    this.#watching = false;
+    for (const watcher of this.#watchers.values()) watcher.close();
+    this.#watchers.clear();
     await this.#running;
   }
 
@@ -127,6 +158,7 @@ export class RegistryReloader {
   }
 
   async #load(): Promise<ReloadOutcome> {
+    if (this.#watching) this.#syncWatches();
     const registry = await loadRegistry(this.#paths);
     const errors = registry.issues.filter((issue) => issue.severity === 'error').map(formatIssue);
     if (registry.agents.length === 0) errors.push(`no agents in ${this.#paths.join(', ')}`);

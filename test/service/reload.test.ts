@@ -5,7 +5,7 @@
  */
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MODEL } from '../../src/embedding/encoder.ts';
@@ -164,6 +164,32 @@ describe('RegistryReloader.watch', () => {
     }
     assert.deepEqual(service.registry.agents.map((agent) => agent.name), ['gamma', 'delta']);
     assert.deepEqual(reloader.reloadCounts(), { ok: 1, unchanged: 0, rejected: 0 }, 'the burst of events made one load');
+  });
+
+  test('in a registry folder, sees a file after an editor replaced it by renaming, and a folder added later', async (t) => {
+    const dir = await registryDir(t);
+    const file = path.join(dir, 'team.yaml');
+    const service = await RoutingService.open([dir], { logger: silent, strategy: 'lexical' });
+    const reloader = new RegistryReloader([dir], service, silent);
+    reloader.watch();
+    t.after(() => reloader.close());
+    const agents = () => service.registry.agents.map((agent) => agent.name).sort();
+    const until = async (names: string[], what: string) => {
+      const deadline = Date.now() + 10_000;
+      while (agents().join() !== names.join()) {
+        assert.ok(Date.now() < deadline, `${what}: no reload within 10 s (agents: ${agents().join(', ')})`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    await writeFile(`${file}.tmp`, GAMMA_AND_DELTA);
+    await rename(`${file}.tmp`, file);
+    await until(['alpha', 'beta', 'delta', 'gamma'], 'a save by rename');
+    await writeFile(file, GAMMA);
+    await until(['alpha', 'beta', 'gamma'], 'then an edit in place of the renamed file');
+    await mkdir(path.join(dir, 'more'));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await writeFile(path.join(dir, 'more', 'extra.yaml'), GAMMA_AND_DELTA.replace('gamma', 'epsilon').replace('name: delta', 'name: zeta'));
+    await until(['alpha', 'beta', 'epsilon', 'gamma', 'zeta'], 'a file in a folder made after the start');
   });
 });
 
