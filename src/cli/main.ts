@@ -50,6 +50,13 @@ async function main(argv: string[]): Promise<number> {
   return (await load())(args);
 }
 
+// A reader that stops early (`switchboard stats | head`) closes the pipe: stop quietly, as
+// command-line tools do, instead of dying on the write error with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (thrown) {

@@ -2,7 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CONCURRENCY, cli, escapeRegExp, hasStackTrace, OMNICLAUDE, OMNICLAUDE_INDEX, tempDir } from './run-cli.ts';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { BIN, CONCURRENCY, cli, escapeRegExp, hasStackTrace, OMNICLAUDE, OMNICLAUDE_INDEX, ROOT, tempDir } from './run-cli.ts';
 
 const BROKEN_YAML = 'agents:\n  - name: fine-agent\n    description: loads\n  - name: [unclosed\n    description: broken\n';
 
@@ -67,6 +69,17 @@ describe('switchboard registry', { concurrency: CONCURRENCY }, () => {
     assert.match(run.stdout, /^name\s+format\s+title\s+definition$/m);
     assert.match(run.stdout, /^commit\s+central_index\s+Git Commit Specialist\s/m);
     assert.match(run.stdout, /^22 agents, version [0-9a-f]{16}$/m);
+  });
+
+  test('a reader that stops early (`| head`) ends the command quietly, with no stack trace', async () => {
+    const child = spawn(BIN, ['registry', 'list', 'fixtures/claude-agents/wshobson', 'fixtures/claude-agents/voltagent', '--json'], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // Megabytes of JSON: the first chunk arrives long before the last is written.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [status] = await once(child, 'close');
+    assert.equal(status, 0, stderr);
+    assert.equal(hasStackTrace(stderr), false, stderr);
   });
 
   test('without an action or a path exits 2 with the usage', async () => {
