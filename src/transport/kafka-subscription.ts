@@ -139,6 +139,9 @@ export class KafkaSubscription implements Subscription {
     } else {
       this.#dispatcher.abandon();
     }
+    // A join still in progress ends first (bounded): the client closed in mid-join keeps
+    // heartbeating a membership it never left, and its timers then hold the process open.
+    await bounded(this.#assigned.promise);
     // force: the consumer closes its streams itself, then leaves the group.
     await bounded(this.#consumer.close(true).catch((error: unknown) => this.#report(error)));
     await bounded(this.#loop);
@@ -165,11 +168,22 @@ export class KafkaSubscription implements Subscription {
 
   /** A stream positioned at the group's committed offsets (or `from` where there are none). */
   async #open(): Promise<StringStream> {
-    const stream = await this.#consumer.consume({
+    const options = {
       topics: [...this.#options.topics],
       mode: MessagesStreamModes.COMMITTED,
       fallbackMode: this.#options.from ?? 'latest',
       autocommit: false,
+    };
+    const stream = await new Promise<StringStream>((resolve, reject) => {
+      // The callback form hands the stream over as it is made, before it starts on the next
+      // tick: a consumer closed meanwhile makes that start fail with an 'error' event, and a
+      // listener attached after an await would come too late (an unhandled 'error' ends the
+      // process). Errors still reach the consume loop: an errored stream throws when read.
+      this.#consumer.consume(options, (error, created) => {
+        if (error || created === undefined) return reject(error);
+        created.on('error', () => {});
+        resolve(created);
+      });
     });
     stream.once('offsets', () => {
       this.#failures = 0;

@@ -5,7 +5,13 @@
  */
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RoutingFacade } from '../../src/client/route.ts';
 import { openRouter } from '../../src/open-router.ts';
@@ -68,6 +74,33 @@ if ('skip' in kafka) {
           },
         });
         assert.deepEqual(decision(routed.result), decision(local), text);
+      }
+    });
+
+    test('a client closed while it is still joining its reply group ends, and its process exits', async (t) => {
+      const { topics } = await setup(t, kafka.brokers);
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-client-close-'));
+      t.after(() => rm(dir, { recursive: true, force: true }));
+      const script = path.join(dir, 'connect-and-close.ts');
+      const client = pathToFileURL(path.join(import.meta.dirname, '../../src/client/index.ts')).href;
+      await writeFile(
+        script,
+        `import { connectOverKafka } from ${JSON.stringify(client)};\n` +
+          `const client = await connectOverKafka(${JSON.stringify(kafka.brokers)}, { topics: ${JSON.stringify(topics)} });\n` +
+          `await new Promise((resolve) => setTimeout(resolve, Number(process.argv[2])));\n` +
+          `await client.close();\nprocess.stdout.write('closed');\n`,
+      );
+      // Closes at points across the group join; before the fix some crashed or never exited.
+      for (let run = 0; run < 8; run++) {
+        const child = spawn(process.execPath, [script, String(run * 40)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+        const exited = once(child, 'exit');
+        const outcome = await Promise.race([exited, sleep(20_000, 'still running')]);
+        if (outcome === 'still running') child.kill('SIGKILL');
+        assert.deepEqual(outcome, [0, null], `run ${run + 1}: ${output}`);
+        assert.equal(output, 'closed');
       }
     });
 
