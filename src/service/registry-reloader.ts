@@ -27,10 +27,25 @@ export interface ReloadStatus {
   readonly last_error_at: string | null;
   /** The rejected load's problems; empty once a load succeeds. */
   readonly errors: readonly string[];
+  /**
+   * The serving registry's warnings (`file:line: message`, the first WARNINGS_SHOWN): a
+   * duplicate agent name with both paths and which definition serves, a file read leniently.
+   */
+  readonly warnings: readonly string[];
+  readonly warning_count: number;
+}
+
+/** /health lists this many of the serving registry's warnings; `warning_count` has them all. */
+const WARNINGS_SHOWN = 50;
+
+function warningsOf(registry: Registry): Pick<ReloadStatus, 'warnings' | 'warning_count'> {
+  const warnings = registry.issues.filter((issue) => issue.severity !== 'error').map(formatIssue);
+  return { warnings: warnings.slice(0, WARNINGS_SHOWN), warning_count: warnings.length };
 }
 
 /** Where a good registry goes: the routing service. */
 export interface RegistryTarget {
+  readonly registry: Registry;
   readonly registryVersion: string;
   readonly agentCount: number;
   replaceRegistry(registry: Registry): Promise<void>;
@@ -58,12 +73,13 @@ export class RegistryReloader {
   #running: Promise<unknown> = Promise.resolve();
   /** The load waiting for the running one; everyone asking meanwhile shares it. */
   #queued: Promise<ReloadOutcome> | undefined;
-  #status: ReloadStatus = { state: 'ok', last_success_at: new Date().toISOString(), last_error_at: null, errors: [] };
+  #status: ReloadStatus;
 
   constructor(paths: readonly string[], target: RegistryTarget, logger: Logger) {
     this.#paths = paths;
     this.#target = target;
     this.#logger = logger;
+    this.#status = { state: 'ok', last_success_at: new Date().toISOString(), last_error_at: null, errors: [], ...warningsOf(target.registry) };
   }
 
   /**
@@ -174,7 +190,8 @@ export class RegistryReloader {
   #accepted(result: 'ok' | 'unchanged'): ReloadOutcome {
     this.#counts[result]++;
     if (this.#status.state === 'rejected') this.#logger.info('registry files fixed: the reload succeeded');
-    this.#status = { state: 'ok', last_success_at: new Date().toISOString(), last_error_at: this.#status.last_error_at, errors: [] };
+    const warnings = warningsOf(this.#target.registry);
+    this.#status = { state: 'ok', last_success_at: new Date().toISOString(), last_error_at: this.#status.last_error_at, errors: [], ...warnings };
     return { result, registry_version: this.#target.registryVersion, agents: this.#target.agentCount };
   }
 

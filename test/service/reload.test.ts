@@ -193,6 +193,21 @@ describe('RegistryReloader.watch', () => {
   });
 });
 
+describe('RegistryReloader.status', () => {
+  test("lists the serving registry's warnings: a file that redefines an agent is named with the definition that serves", async (t) => {
+    const dir = await registryDir(t);
+    const service = await RoutingService.open([dir], { logger: silent, strategy: 'lexical' });
+    const reloader = new RegistryReloader([dir], service, silent);
+    t.after(() => reloader.close());
+    assert.deepEqual([reloader.status().warnings, reloader.status().warning_count], [[], 0]);
+    await writeFile(path.join(dir, 'another-team.yaml'), GAMMA.replace('Writes poetry and verse', 'Writes limericks'));
+    assert.equal((await reloader.reload()).result, 'ok');
+    const { warnings, warning_count } = reloader.status();
+    assert.equal(warning_count, 1);
+    assert.match(warnings[0], /\/team\.yaml:\d+: .*duplicate agent name 'gamma': ignored here, kept the definition at .*\/another-team\.yaml:\d+/);
+  });
+});
+
 describe('RoutingService.replaceRegistry', () => {
   test('the new router keeps the historical scores and the learned examples of the agents it still has, and the cache counts go on', async (t) => {
     const dir = await registryDir(t);
