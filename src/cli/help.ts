@@ -226,6 +226,6 @@ stderr when it is a terminal
       --since T           a duration back from now (90s, 30m, 24h, 7d) or an ISO time (default 24h)
 ${DB}
       --json              print {"since","decisions","no_match_rate","cache_hit_rate","latency_ms":{"p50","p95","p99"},
-                          "by_agent":[…],"by_path":{…},"comparisons":{"n","match_rate"}}
+                          "by_agent":[…],"by_path":{…},"comparisons":{"n","match_rate","by_path_b":{…}}}
 `,
 };

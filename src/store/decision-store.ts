@@ -61,7 +61,11 @@ export interface Stats {
   latency_ms: { p50: number | null; p95: number | null; p99: number | null };
   by_agent: { agent: string; decisions: number; mean_confidence: number | null; outcomes: number; success_rate: number | null }[];
   by_path: Record<string, number>;
-  comparisons: { n: number; match_rate: number | null };
+  /**
+   * Side-by-side runs: all of them, and by what ran second (`path_b`: `shadow:S` in the
+   * service, `replay:S` from `replay --record`), whose match rates mean different things.
+   */
+  comparisons: { n: number; match_rate: number | null; by_path_b: Record<string, { n: number; match_rate: number | null }> };
 }
 
 export interface AgentOutcomes {

@@ -114,7 +114,7 @@ export async function readStats(query: Query, since: Date): Promise<Stats> {
     ]);
     return numOrNull(rows[0]?.latency_ms);
   };
-  const [p50, p95, p99, agents, agentOutcomes, paths, [comparisons]] = await Promise.all([
+  const [p50, p95, p99, agents, agentOutcomes, paths, comparisons] = await Promise.all([
     percentile(0.5),
     percentile(0.95),
     percentile(0.99),
@@ -130,7 +130,11 @@ export async function readStats(query: Query, since: Date): Promise<Stats> {
       [from, from],
     ),
     query('select routing_path, count(*) as n from decisions where decided_at >= ? group by routing_path order by routing_path', [from]),
-    query(`select count(*) as n, avg(case when "match" then 1.0 else 0.0 end) as match_rate from comparisons where compared_at >= ?`, [from]),
+    query(
+      `select path_b, count(*) as n, avg(case when "match" then 1.0 else 0.0 end) as match_rate
+       from comparisons where compared_at >= ? group by path_b order by path_b`,
+      [from],
+    ),
   ]);
   const byAgent = new Map<string, Stats['by_agent'][number]>();
   for (const row of agents) {
@@ -152,7 +156,7 @@ export async function readStats(query: Query, since: Date): Promise<Stats> {
     latency_ms: { p50, p95, p99 },
     by_agent: [...byAgent.values()].sort((a, b) => b.decisions - a.decisions || a.agent.localeCompare(b.agent)),
     by_path: Object.fromEntries(paths.map((row) => [String(row.routing_path), num(row.n)])),
-    comparisons: { n: num(comparisons.n), match_rate: num(comparisons.n) === 0 ? null : numOrNull(comparisons.match_rate) },
+    comparisons: comparisonStats(comparisons),
   };
 }
 
@@ -248,4 +252,19 @@ export async function readRecordedRequests(
     latency_ms: num(row.latency_ms),
     decided_at: iso(row.decided_at),
   }));
+}
+
+/** Per `path_b` rows of counts and match rates, summed into the whole. */
+function comparisonStats(rows: readonly Record<string, unknown>[]): Stats['comparisons'] {
+  const byPathB: Stats['comparisons']['by_path_b'] = {};
+  let n = 0;
+  let matches = 0;
+  for (const row of rows) {
+    const count = num(row.n);
+    const matchRate = numOrNull(row.match_rate);
+    byPathB[String(row.path_b)] = { n: count, match_rate: matchRate };
+    n += count;
+    matches += count * (matchRate ?? 0);
+  }
+  return { n, match_rate: n === 0 ? null : matches / n, by_path_b: byPathB };
 }

@@ -70,7 +70,7 @@ describe('switchboard replay', () => {
       [['original', 'replay:lexical', 'testing', 'debug-intelligence', false]],
     );
     const stats = JSON.parse((await cli(['stats', '--since', '1h', '--db', db, '--json'], { env })).stdout);
-    assert.deepEqual(stats.comparisons, { n: 5, match_rate: 3 / 5 });
+    assert.deepEqual(stats.comparisons, { n: 5, match_rate: 3 / 5, by_path_b: { 'replay:lexical': { n: 5, match_rate: 3 / 5 } } });
   });
 
   test('bad usage exits 2 and says what is missing', async () => {

@@ -57,4 +57,5 @@ test('a shadowed request is answered by the primary strategy and recorded as a c
   const counted = sample(metrics, 'switchboard_shadow_comparisons_total', { result: 'match' }) + sample(metrics, 'switchboard_shadow_comparisons_total', { result: 'differ' });
   assert.equal(counted, shadowed.length);
   assert.ok(stats.comparisons.match_rate !== null);
+  assert.deepEqual(Object.keys(stats.comparisons.by_path_b), ['shadow:enhanced_fuzzy_matching'], 'shadow runs are told apart from replays');
 });

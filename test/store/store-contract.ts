@@ -159,11 +159,12 @@ export function storeContract(name: string, open: () => Promise<DecisionStore>, 
         assert.deepEqual(stats.by_path, { event: 8, local: 2 });
         assert.equal(stats.comparisons.n, 3);
         assert.ok(Math.abs((stats.comparisons.match_rate ?? 0) - 2 / 3) < 1e-9);
+        assert.deepEqual(Object.keys(stats.comparisons.by_path_b), ['local']);
 
         const empty = await fresh.stats({ since: new Date(since.getTime() + 86_400_000) });
         assert.deepEqual(empty, {
           since: new Date(since.getTime() + 86_400_000).toISOString(), decisions: 0, no_match_rate: null, cache_hit_rate: null,
-          latency_ms: { p50: null, p95: null, p99: null }, by_agent: [], by_path: {}, comparisons: { n: 0, match_rate: null },
+          latency_ms: { p50: null, p95: null, p99: null }, by_agent: [], by_path: {}, comparisons: { n: 0, match_rate: null, by_path_b: {} },
         });
       } finally {
         await fresh.close();

@@ -12,7 +12,8 @@ function printStats(stats: Stats): void {
   out(`since ${stats.since}: ${stats.decisions} decisions, no match ${show(stats.no_match_rate)}, cache hits ${show(stats.cache_hit_rate)}`);
   out(`latency p50 ${ms(stats.latency_ms.p50)}, p95 ${ms(stats.latency_ms.p95)}, p99 ${ms(stats.latency_ms.p99)}`);
   out(`paths: ${Object.entries(stats.by_path).map(([path, n]) => `${path} ${n}`).join(', ') || '-'}`);
-  out(`comparisons: ${stats.comparisons.n}, match ${show(stats.comparisons.match_rate)}`);
+  const kinds = Object.entries(stats.comparisons.by_path_b).map(([pathB, { n, match_rate }]) => `${pathB} ${n}, match ${show(match_rate)}`);
+  out(`comparisons: ${stats.comparisons.n}, match ${show(stats.comparisons.match_rate)}${kinds.length > 0 ? ` (${kinds.join('; ')})` : ''}`);
   if (stats.by_agent.length > 0) {
     const rows = stats.by_agent.map((a) => [
       a.agent, String(a.decisions), a.mean_confidence === null ? '-' : a.mean_confidence.toFixed(3), String(a.outcomes), show(a.success_rate),
