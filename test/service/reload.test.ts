@@ -146,14 +146,20 @@ describe('POST /reload', () => {
   });
 });
 
+/** A lexical service on `paths` and a reloader for it, closed after the test. */
+async function reloaderOn(t: TestContext, paths: string[]): Promise<{ service: RoutingService; reloader: RegistryReloader }> {
+  const service = await RoutingService.open(paths, { logger: silent, strategy: 'lexical' });
+  const reloader = new RegistryReloader(paths, service, silent);
+  t.after(() => reloader.close());
+  return { service, reloader };
+}
+
 describe('RegistryReloader.watch', () => {
   test('sees a registry given as one file change when an editor saves it by renaming a new file over it', async (t) => {
     const dir = await registryDir(t);
     const file = path.join(dir, 'team.yaml');
-    const service = await RoutingService.open([file], { logger: silent, strategy: 'lexical' });
-    const reloader = new RegistryReloader([file], service, silent);
+    const { service, reloader } = await reloaderOn(t, [file]);
     reloader.watch();
-    t.after(() => reloader.close());
     const started = service.registryVersion;
     await writeFile(`${file}.tmp`, GAMMA_AND_DELTA);
     await rename(`${file}.tmp`, file);
@@ -169,10 +175,8 @@ describe('RegistryReloader.watch', () => {
   test('in a registry folder, sees a file after an editor replaced it by renaming, and a folder added later', async (t) => {
     const dir = await registryDir(t);
     const file = path.join(dir, 'team.yaml');
-    const service = await RoutingService.open([dir], { logger: silent, strategy: 'lexical' });
-    const reloader = new RegistryReloader([dir], service, silent);
+    const { service, reloader } = await reloaderOn(t, [dir]);
     reloader.watch();
-    t.after(() => reloader.close());
     const agents = () => service.registry.agents.map((agent) => agent.name).sort();
     const until = async (names: string[], what: string) => {
       const deadline = Date.now() + 10_000;
@@ -196,9 +200,7 @@ describe('RegistryReloader.watch', () => {
 describe('RegistryReloader.status', () => {
   test("lists the serving registry's warnings: a file that redefines an agent is named with the definition that serves", async (t) => {
     const dir = await registryDir(t);
-    const service = await RoutingService.open([dir], { logger: silent, strategy: 'lexical' });
-    const reloader = new RegistryReloader([dir], service, silent);
-    t.after(() => reloader.close());
+    const { reloader } = await reloaderOn(t, [dir]);
     assert.deepEqual([reloader.status().warnings, reloader.status().warning_count], [[], 0]);
     await writeFile(path.join(dir, 'another-team.yaml'), GAMMA.replace('Writes poetry and verse', 'Writes limericks'));
     assert.equal((await reloader.reload()).result, 'ok');
