@@ -51,6 +51,8 @@ export interface RegistryTarget {
   replaceRegistry(registry: Registry): Promise<void>;
 }
 
+const ALL_FILES = 'all files';
+
 /** Quiet time after the last file event before loading: a save or a checkout is a burst of events. */
 const DEBOUNCE_MS = 250;
 
@@ -96,16 +98,19 @@ export class RegistryReloader {
 
   /** Starts a watch on every folder of the registry paths not watched yet, and ends those on folders gone. */
   #syncWatches(): void {
-    const wanted = new Map<string, string | undefined>(); // folder → the one file watched in it, or every file
+    // folder → the files watched in it, or every file (ALL_FILES) where a registry path is the folder
+    const wanted = new Map<string, Set<string> | typeof ALL_FILES>();
     for (const source of this.#paths) {
       try {
         if (!statSync(source).isDirectory()) {
-          wanted.set(path.dirname(source), path.basename(source));
+          const folder = path.dirname(source);
+          const files = wanted.get(folder) ?? new Set<string>();
+          if (files !== ALL_FILES) wanted.set(folder, files.add(path.basename(source)));
           continue;
         }
-        wanted.set(source, undefined);
+        wanted.set(source, ALL_FILES);
         for (const entry of readdirSync(source, { recursive: true, withFileTypes: true })) {
-          if (entry.isDirectory()) wanted.set(path.join(entry.parentPath, entry.name), undefined);
+          if (entry.isDirectory()) wanted.set(path.join(entry.parentPath, entry.name), ALL_FILES);
         }
       } catch (error) {
         this.#logger.warn({ err: error, path: source }, 'registry path not watched: changes there need POST /reload');
@@ -117,11 +122,11 @@ export class RegistryReloader {
         this.#watchers.delete(folder);
       }
     }
-    for (const [folder, file] of wanted) {
+    for (const [folder, files] of wanted) {
       if (this.#watchers.has(folder)) continue;
       try {
         const watcher = watch(folder, (_event, name) => {
-          if (file === undefined || name === file) this.#changed();
+          if (files === ALL_FILES || (name !== null && files.has(name))) this.#changed();
         });
         watcher.on('error', (error) => this.#logger.warn({ err: error, path: folder }, 'registry watch failed: changes there need POST /reload'));
         this.#watchers.set(folder, watcher);

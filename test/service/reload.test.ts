@@ -172,6 +172,20 @@ describe('RegistryReloader.watch', () => {
     assert.deepEqual(reloader.reloadCounts(), { ok: 1, unchanged: 0, rejected: 0 }, 'the burst of events made one load');
   });
 
+  test('two registry files of one folder, given apart, are both watched', async (t) => {
+    const dir = await registryDir(t);
+    const { service, reloader } = await reloaderOn(t, [path.join(dir, 'team.yaml'), path.join(dir, 'core.yaml')]);
+    reloader.watch();
+    const started = service.registryVersion;
+    await writeFile(path.join(dir, 'team.yaml'), GAMMA_AND_DELTA);
+    const deadline = Date.now() + 10_000;
+    while (service.registryVersion === started) {
+      assert.ok(Date.now() < deadline, 'a change to the first file given made no reload within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    assert.ok(service.registry.byName.has('delta'));
+  });
+
   test('in a registry folder, sees a file after an editor replaced it by renaming, and a folder added later', async (t) => {
     const dir = await registryDir(t);
     const file = path.join(dir, 'team.yaml');
