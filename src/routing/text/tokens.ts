@@ -28,11 +28,11 @@ export const asProse = (text: string) => text.replaceAll('_', ' ');
 /**
  * Words written with symbols, which plain word tokens lose: the languages "C++" and "C#"
  * become the one-letter word "c", ".NET" the word "net", "tl;dr" the words "tl" and "dr";
- * and "Go" is a stop word. Each is read as one word of its own, on both sides. ".NET" only where a word starts with it (or as ASP.NET),
- * not in a host name ("shop.example.net"). "Go" is the language only where case tells it
- * apart from the verb: capitalised, inside a sentence (after a word, a number or one of
- * `, ; / ( & +`, not where a sentence, line, list item or quotation starts), and not in a
- * hyphenated compound ("Go-live", "Go-to-market").
+ * and "Go" is a stop word. Each is read as one word of its own, on both sides. ".NET" only
+ * where a word starts with it (or as ASP.NET), not in a host name ("shop.example.net"). "Go"
+ * is the language only where case tells it apart from the verb: capitalised, inside a
+ * sentence (after a word, a number or one of `, ; / ( & +`, not where a sentence, line, list
+ * item or quotation starts), and not in a hyphenated compound ("Go-live", "Go-to-market").
  */
 const SYMBOL_WORDS: ReadonlyMap<string, string> = new Map([
   ['c++', 'cpp'],
