@@ -29,6 +29,11 @@ export interface Agent {
    * paraphrase uses.
    */
   readonly body: string;
+  /**
+   * Reached only by explicit request (`@name`, `use name`): its definition says it is not
+   * for automatic routing (a worker spawned by another agent), so no strategy ranks it.
+   */
+  readonly explicitOnly: boolean;
   /** Other names that address this agent in explicit requests (e.g. a central-index short name). */
   readonly aliases: readonly string[];
   /** File the definition was read from, or the path the source declares. */

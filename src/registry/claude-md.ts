@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { makeAgent, type FormatResult } from './normalise.ts';
 import { readFrontmatter } from './frontmatter.ts';
-import { AgentName, OptionalText } from './schema.ts';
+import { AgentName, OptionalFlag, OptionalText } from './schema.ts';
 import { zodIssues } from './yaml-source.ts';
 
 /**
@@ -9,7 +9,12 @@ import { zodIssues } from './yaml-source.ts';
  * body is the agent's system prompt: it becomes the weak `body` field only, because it
  * also names other agents ("ask the context manager") that must not pull requests.
  */
-const Subagent = z.object({ name: AgentName, description: OptionalText });
+const Subagent = z.object({
+  name: AgentName,
+  description: OptionalText,
+  // Claude Code's own switch for "only the user invokes this": an explicit-only agent here.
+  'disable-model-invocation': OptionalFlag,
+});
 
 const EXAMPLE_BLOCK = /<example>([\s\S]*?)<\/example>/gi;
 /** `user: "…"` inside an example: the one part of an example that is a request. */
@@ -69,6 +74,7 @@ export function readClaudeMarkdown(file: string, text: string): FormatResult | u
     triggers,
     examples,
     body: markdownBody(text),
+    explicitOnly: parsed.data['disable-model-invocation'],
     definitionPath: file,
     sourceFormat: 'claude_md',
   });

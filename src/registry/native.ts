@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { makeAgent, type FormatResult } from './normalise.ts';
-import { AgentName, OptionalText, OptionalStringList } from './schema.ts';
+import { AgentName, OptionalFlag, OptionalText, OptionalStringList } from './schema.ts';
 import { lineOf, schemaIssues, type YamlSource } from './yaml-source.ts';
 
 /**
@@ -18,6 +18,7 @@ const NativeAgent = z.object(
     capabilities: OptionalStringList,
     domain: OptionalText,
     examples: OptionalStringList,
+    explicit_only: OptionalFlag,
   },
   { error: 'expected a mapping of agent fields' },
 );
@@ -40,6 +41,7 @@ export function readNative(source: YamlSource): FormatResult {
       capabilities: entry.capabilities,
       domain: entry.domain,
       examples: entry.examples,
+      explicitOnly: entry.explicit_only,
       definitionPath: source.file,
       sourceFormat: 'native',
     }),

@@ -32,6 +32,8 @@ export interface AgentFields {
   readonly examples?: readonly string[] | null;
   readonly body?: string | null;
   readonly aliases?: readonly string[] | null;
+  /** Declared by a field; when absent, read from the description's own words. */
+  readonly explicitOnly?: boolean | null;
   readonly definitionPath: string;
   readonly sourceFormat: SourceFormat;
 }
@@ -69,6 +71,13 @@ export function titleFromName(name: string): string {
 }
 
 /**
+ * `not auto-triggered by routing`, `never invoked automatically`: formats with no field for
+ * it (ONEX, the central index, most subagents) say so in the description.
+ */
+const DECLARES_EXPLICIT_ONLY =
+  /\b(?:not|never)\s+(?:be\s+)?(?:auto(?:matically)?[-\s]?(?:triggered|invoked|selected|routed)|(?:triggered|invoked|selected|routed)\s+automatically)\b/i;
+
+/**
  * The one place an Agent is built, so every format gets the same cleaning and defaults.
  * Agents are frozen: a registry is shared by concurrent decisions.
  */
@@ -79,10 +88,11 @@ export function makeAgent(fields: AgentFields): Agent {
   const list = (items: readonly string[] | null | undefined, exclude?: readonly string[]) =>
     Object.freeze(cleanList(items ?? [], exclude));
   const triggers = list(fields.triggers);
+  const description = cleanText(fields.description ?? '');
   return Object.freeze({
     name,
     title: title === '' ? titleFromName(name) : title,
-    description: cleanText(fields.description ?? ''),
+    description,
     triggers,
     // A phrase listed as both counts once, as the stronger explicit trigger.
     contextTriggers: list(fields.contextTriggers, triggers),
@@ -91,6 +101,7 @@ export function makeAgent(fields: AgentFields): Agent {
     domain: domain === '' ? 'general' : domain,
     examples: list(fields.examples),
     body: cleanText(fields.body ?? ''),
+    explicitOnly: fields.explicitOnly ?? DECLARES_EXPLICIT_ONLY.test(description),
     aliases: list(fields.aliases),
     definitionPath: fields.definitionPath,
     sourceFormat: fields.sourceFormat,

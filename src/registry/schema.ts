@@ -14,3 +14,5 @@ export const OptionalText = Text.nullish();
 export const AgentName = Text.regex(/^\S+$/, { error: 'expected a name without spaces' });
 
 export const OptionalStringList = z.array(z.string({ error: 'expected a string' }), { error: 'expected a list of strings' }).nullish();
+
+export const OptionalFlag = z.boolean({ error: 'expected true or false' }).nullish();

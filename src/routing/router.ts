@@ -61,8 +61,21 @@ function toRecommendation(candidate: Candidate): Recommendation {
  * Routes requests over one registry version. Pure apart from its cache: no I/O, so every
  * transport (in-process, HTTP, Kafka) wraps the same decisions.
  */
+/**
+ * The registry as strategies see it: without explicit-only agents, which only an explicit
+ * request reaches. Same version: it is a view, and the only one strategies are given.
+ */
+function routableView(registry: Registry): Registry {
+  if (!registry.agents.some((agent) => agent.explicitOnly)) return registry;
+  const agents = registry.agents.filter((agent) => !agent.explicitOnly);
+  const byName = new Map([...registry.byName].filter(([, agent]) => !agent.explicitOnly));
+  return Object.freeze({ ...registry, agents: Object.freeze(agents), byName });
+}
+
 export class Router {
   readonly registry: Registry;
+  /** What strategies rank: `registry` without its explicit-only agents. */
+  readonly #routable: Registry;
   readonly defaultStrategy: string;
   readonly #strategies: ReadonlyMap<string, ScoringStrategy>;
   readonly #prepared = new Map<string, Promise<PreparedStrategy>>();
@@ -85,6 +98,7 @@ export class Router {
 
   private constructor(registry: Registry, options: RouterOptions) {
     this.registry = registry;
+    this.#routable = routableView(registry);
     this.#services = {
       encoder: options.encoder,
       embedPassages: options.embedPassages,
@@ -178,7 +192,7 @@ export class Router {
         new SwitchboardError('UNKNOWN_STRATEGY', `unknown routing_strategy '${name}'; known: ${this.strategyNames.join(', ')}`),
       );
     }
-    prepared = Promise.resolve(strategy.prepare(this.registry, this.#services));
+    prepared = Promise.resolve(strategy.prepare(this.#routable, this.#services));
     // A failed preparation is not cached: the next request tries again.
     prepared.catch(() => this.#prepared.delete(name));
     this.#prepared.set(name, prepared);
@@ -203,7 +217,7 @@ export class Router {
     const metadata = {
       routing_time_ms: 0,
       cache_hit: false,
-      candidates_evaluated: this.registry.agents.length,
+      candidates_evaluated: this.#routable.agents.length,
       routing_strategy: strategy,
       registry_version: this.registry.version,
     };

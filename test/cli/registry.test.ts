@@ -66,9 +66,16 @@ describe('switchboard registry', { concurrency: CONCURRENCY }, () => {
   test('list prints a table and the registry version', async () => {
     const run = await cli(['registry', 'list', OMNICLAUDE_INDEX]);
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /^name\s+format\s+title\s+definition$/m);
-    assert.match(run.stdout, /^commit\s+central_index\s+Git Commit Specialist\s/m);
+    assert.match(run.stdout, /^name\s+format\s+routed\s+title\s+definition$/m);
+    assert.match(run.stdout, /^commit\s+central_index\s+auto\s+Git Commit Specialist\s/m);
     assert.match(run.stdout, /^22 agents, version [0-9a-f]{16}$/m);
+  });
+
+  test('list says which agents only an explicit request reaches', async () => {
+    const run = await cli(['registry', 'list', OMNICLAUDE]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^agent-epic-worker\s+onex\s+explicit\s+Epic Worker\s/m);
+    assert.match(run.stdout, /^52 agents \(1 reached by explicit request only\), version [0-9a-f]{16}$/m);
   });
 
   test('a reader that stops early (`| head`) ends the command quietly, with no stack trace', async () => {

@@ -51,7 +51,8 @@ describe('switchboard route', { concurrency: CONCURRENCY }, () => {
       assert.ok(header > 0, `a ranked table header in:\n${run.stdout}`);
       assert.match(lines[header + 1], /^1\s+agent-\S+\s+\d\.\d\d\s+\d\.\d\d\s+\d\.\d\d\s+\d\.\d\d\s+\d\.\d\d\s+\S/);
       const version = await versionOfOmniclaude();
-      assert.match(run.stdout, new RegExp(`^${CLI_DEFAULT} · 52 agents · registry ${version} · \\d+\\.\\d{3} ms$`, 'm'));
+      // 52 agents, of which agent-epic-worker is explicit-only: 51 candidates.
+      assert.match(run.stdout, new RegExp(`^${CLI_DEFAULT} · 51 agents · registry ${version} · \\d+\\.\\d{3} ms$`, 'm'));
     });
 
     test('names the selected agent first', async () => {

@@ -149,3 +149,12 @@ test('a subagent without a description loads with a warning', async (t) => {
   assert.deepEqual(registry.agents.map((agent) => agent.title), ['Bare']);
   assert.deepEqual(registry.issues.map(formatIssue), [`${file}:2: description: missing: the agent can only be requested by name`]);
 });
+
+test('`disable-model-invocation: true` makes a subagent explicit-only, as it does for Claude Code', async (t) => {
+  const dir = await tempDir(t);
+  await put(dir, 'release.md', '---\nname: release-worker\ndescription: Cuts releases when the lead asks.\ndisable-model-invocation: true\n---\n');
+  await put(dir, 'helper.md', '---\nname: helper\ndescription: Never invoked automatically; ask for it by name.\n---\n');
+  await put(dir, 'open.md', '---\nname: open\ndescription: Reviews pull requests.\n---\n');
+  const registry = await loadRegistry([dir]);
+  assert.deepEqual(registry.agents.map((agent) => [agent.name, agent.explicitOnly]), [['helper', true], ['open', false], ['release-worker', true]]);
+});

@@ -6,17 +6,14 @@ import { EVAL, put, tempDir } from './helpers.ts';
 
 const CLINC150 = path.join(EVAL, 'clinc150/registry.yaml');
 
-test('clinc150: 150 agents with 100 examples each, well under a second', async () => {
-  const started = performance.now();
+test('clinc150: 150 agents with 100 examples each (its load time is measured by bench, not here)', async () => {
   const registry = await loadRegistry([CLINC150]);
-  const elapsed = performance.now() - started;
   assert.deepEqual(registry.issues, []);
   assert.equal(registry.agents.length, 150);
   assert.ok(registry.agents.every((agent) => agent.examples.length === 100 && agent.sourceFormat === 'native'));
   const first = registry.agents[0];
   assert.deepEqual([first.name, first.title, first.domain], ['accept_reservations', 'accept reservations', 'kitchen_and_dining']);
   assert.equal(first.examples[0], 'can i make a reservation for redrobin');
-  assert.ok(elapsed < 1000, `${elapsed.toFixed(0)} ms`);
 });
 
 test('every native key is read; unknown keys are ignored; a missing title comes from the name', async (t) => {
@@ -51,11 +48,21 @@ agents:
       domain: 'databases',
       examples: ['add a column to users'],
       body: '',
+      explicitOnly: false,
       aliases: [],
       definitionPath: file,
       sourceFormat: 'native',
     },
   ]);
+});
+
+test('explicit_only: true keeps an agent out of routing; a value that is not a boolean is an error at its line', async (t) => {
+  const dir = await tempDir(t);
+  const file = await put(dir, 'agents.yaml', 'agents:\n  - name: release-worker\n    explicit_only: true\n  - name: helper\n');
+  const registry = await loadRegistry([file]);
+  assert.deepEqual(registry.agents.map((agent) => [agent.name, agent.explicitOnly]), [['release-worker', true], ['helper', false]]);
+  const bad = await put(dir, 'bad.yaml', 'agents:\n  - name: release-worker\n    explicit_only: "yes"\n');
+  assert.deepEqual((await loadRegistry([bad])).issues.map(formatIssue), [`${bad}:3: agents[0].explicit_only: expected true or false`]);
 });
 
 test('a YAML syntax error is reported at its line and the file loads nothing', async (t) => {

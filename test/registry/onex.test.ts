@@ -25,6 +25,13 @@ test('the two address-pr-comments files collide: one warning naming both, the fi
   assert.equal(registry.byName.get('agent-address-pr-comments')?.definitionPath, path.join(OMNICLAUDE, 'agent-address-pr-comments.yaml'));
 });
 
+test('an agent whose description says it is not auto-triggered by routing is explicit-only; a comment does not count', async () => {
+  const registry = await loadRegistry([OMNICLAUDE]);
+  assert.deepEqual(registry.agents.filter((agent) => agent.explicitOnly).map((agent) => agent.name), ['agent-epic-worker']);
+  // agent-task-verifier says so in a YAML comment only: its definition leaves it routable.
+  assert.equal(registry.byName.get('agent-task-verifier')?.explicitOnly, false);
+});
+
 test('central index entries describing a loaded ONEX agent become its aliases', async () => {
   const registry = await loadRegistry([OMNICLAUDE]);
   assert.deepEqual(registry.byName.get('agent-commit')?.aliases, ['commit']);

@@ -142,6 +142,22 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         assert.equal(result.routing_policy, 'explicit_request');
       });
 
+      test('an explicit-only agent is reached by name only: no strategy ranks it, however well it matches', async () => {
+        const worker = { name: 'agent-commit-worker', triggers: [COMMIT_REQUEST, 'git commit'], explicitOnly: true };
+        const withWorker = await Router.create(registryOf([...registry.agents, worker]), {
+          ...(await servicesFor(strategy)),
+          defaultStrategy: strategy,
+        });
+        const request = { user_request: COMMIT_REQUEST, options: { min_confidence: 0, max_recommendations: 10 } };
+        const result = await withWorker.route(request);
+        assert.ok(!names(result).includes('agent-commit-worker'), names(result).join(', '));
+        assert.ok(!(await withWorker.rank(request)).some((candidate) => candidate.agent.name === 'agent-commit-worker'));
+        assert.equal(result.routing_metadata.candidates_evaluated, registry.agents.length);
+        const named = await withWorker.route({ user_request: `@agent-commit-worker ${COMMIT_REQUEST}` });
+        assert.equal(named.selected_agent, 'agent-commit-worker');
+        assert.equal(named.routing_policy, 'explicit_request');
+      });
+
       test('an explicit request for an unknown agent falls through to scoring', async () => {
         const result = await (await router()).route({ user_request: `@agent-unknown ${COMMIT_REQUEST}` });
         assert.notEqual(result.routing_policy, 'explicit_request');

@@ -25,9 +25,17 @@ async function list(paths: string[], json: boolean): Promise<number> {
   if (json) {
     process.stdout.write(`${JSON.stringify(registry.agents)}\n`);
   } else {
-    const rows = registry.agents.map((agent) => [agent.name, agent.sourceFormat, agent.title, agent.definitionPath]);
-    process.stdout.write(`${table(['name', 'format', 'title', 'definition'], rows)}\n`);
-    process.stdout.write(`${registry.agents.length} agents, version ${registry.version}\n`);
+    const rows = registry.agents.map((agent) => [
+      agent.name,
+      agent.sourceFormat,
+      agent.explicitOnly ? 'explicit' : 'auto',
+      agent.title,
+      agent.definitionPath,
+    ]);
+    process.stdout.write(`${table(['name', 'format', 'routed', 'title', 'definition'], rows)}\n`);
+    const explicitOnly = registry.agents.filter((agent) => agent.explicitOnly).length;
+    const only = explicitOnly === 0 ? '' : ` (${explicitOnly} reached by explicit request only)`;
+    process.stdout.write(`${registry.agents.length} agents${only}, version ${registry.version}\n`);
   }
   return registry.issues.some((issue) => issue.severity === 'error') ? 1 : 0;
 }
