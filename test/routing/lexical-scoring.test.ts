@@ -186,6 +186,29 @@ test('a product the request names also counts as its kind, at half weight, and t
   );
 });
 
+test('a phrasal verb reads as the verbs it means, not as its own words: "pull up" is retrieve, not a pull request', async () => {
+  const ask = await askLexical([
+    { name: 'pr-creator', triggers: ['make a pull request', 'open a pull request'] },
+    { name: 'knowledge-query', description: 'Retrieve past incidents and their fixes from the knowledge store.' },
+    { name: 'context-gatherer', triggers: ['gather context'], description: 'Gathers files, tickets and commits before a migration.' },
+  ]);
+  const recall = await ask('pull up the past incidents we stored');
+  assert.equal(recall.recommendations[0]?.agent_name, 'knowledge-query');
+  assert.match(recall.recommendations[0]?.reason ?? '', /'pull up \(retrieve\)'/);
+  assert.ok(!recall.recommendations.some((r) => r.agent_name === 'pr-creator'), 'the verb "pull" alone is no pull request');
+  assert.equal(await firstOf(ask('pull together the tickets and commits for the migration')), 'context-gatherer');
+  // A pull request is still one: "pull request" is no phrasal verb.
+  assert.equal(await firstOf(ask('open a pull request for this branch')), 'pr-creator');
+});
+
+test('a phrasal verb whose verbs no agent uses keeps its own words', async () => {
+  const ask = await askLexical([
+    { name: 'lookup-desk', triggers: ['look at the roadmap'] },
+    { name: 'other', description: 'Writes release notes.' },
+  ]);
+  assert.equal(await firstOf(ask('look into this')), 'lookup-desk', 'no agent investigates or analyzes: "look" still counts');
+});
+
 test('two words of a request that the agents write as one count as that word too: "front end" is "frontend"', async () => {
   const ask = await askLexical([
     { name: 'web-developer', description: 'Builds frontend features for web products.' },

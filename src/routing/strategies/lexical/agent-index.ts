@@ -1,6 +1,7 @@
 import type { Agent } from '../../../registry/agent.ts';
 import { asProse, fullWord, stem, termOf, terms, words } from '../../text/tokens.ts';
 import { KIND_WORDS } from '../../text/product-kinds.ts';
+import { PHRASAL_VERBS } from '../../text/phrasal-verbs.ts';
 import { followUpStart } from '../../text/needs.ts';
 import { TypoIndex } from '../../text/typo-index.ts';
 import { float32s, float64s, int32s, isRecord, listOffsets, strings } from './snapshot-data.ts';
@@ -298,7 +299,8 @@ export class AgentIndex {
    * two. Two adjacent content words that the agents write as one ("front end", "cron job")
    * also count as that word, beside their own terms. Words of a follow-up need
    * weigh less (FOLLOW_UP_WEIGHT) unless the first need holds them too. A product the request
-   * names ("stripe") also counts, at KIND_WEIGHT, as the words of its kind ("payment").
+   * names ("stripe") also counts, at KIND_WEIGHT, as the words of its kind ("payment"); a
+   * phrasal verb ("pull up") counts as the verbs it means instead of its own words.
    */
   queryTerms(text: string): QueryTerm[] {
     const out: QueryTerm[] = [];
@@ -322,7 +324,14 @@ export class AgentIndex {
   #addTerms(text: string, weight: number, out: QueryTerm[], seen: Set<string>, kinds: QueryTerm[]): void {
     const written = this.#typos.vocabulary;
     let previous: string | undefined;
-    for (const word of words(text)) {
+    const list = words(text);
+    for (let i = 0; i < list.length; i++) {
+      const word = list[i];
+      if (i + 1 < list.length && this.#addPhrasalVerb(word, list[i + 1], weight, out, seen)) {
+        i++;
+        previous = undefined;
+        continue;
+      }
       const stemmed = termOf(word);
       if (previous !== undefined && stemmed !== undefined && written.has(previous + word)) {
         const joined = stem(previous + word);
@@ -361,6 +370,28 @@ export class AgentIndex {
       seen.add(term);
       out.push({ term, word, weight: termWeight, mass: weight });
     }
+  }
+
+  /**
+   * `verb particle` read as the verbs it means ("pull up" → retrieve, search), those the
+   * registry knows, in place of its own words; false, and nothing added, when it is no
+   * phrasal verb or the registry knows none of its verbs. The verbs share the idf mass of the
+   * request's one word.
+   */
+  #addPhrasalVerb(verb: string, particle: string, weight: number, out: QueryTerm[], seen: Set<string>): boolean {
+    const meanings = PHRASAL_VERBS.get(verb)?.get(particle);
+    if (meanings === undefined) return false;
+    const known = meanings.flatMap((meaning) => {
+      const term = termOf(meaning);
+      return term !== undefined && this.postings.has(term) ? [{ meaning, term }] : [];
+    });
+    if (known.length === 0) return false;
+    for (const { meaning, term } of known) {
+      if (seen.has(term)) continue;
+      seen.add(term);
+      out.push({ term, word: `${verb} ${particle} (${meaning})`, weight, mass: weight / known.length });
+    }
+    return true;
   }
 
   /**
