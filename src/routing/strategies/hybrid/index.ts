@@ -53,8 +53,8 @@ function meanScore(matches: readonly SemanticMatch[], count: number): number {
 
 /**
  * A first candidate ranked less than this above the second is a close call, and its reason
- * names the second. On the dev sets and CLINC150 val, a close first choice was wrong 31–54 %
- * of the time (W, never fitted on: 62 %), any other 0–15 % (CLINC150: 2.4 %).
+ * names the second. On the dev sets and CLINC150 val, a close first choice was wrong 19–54 %
+ * of the time (W, never fitted on: 65 %), any other 2–9 % (W: 12 %).
  */
 const CLOSE_CALL = 0.2;
 
