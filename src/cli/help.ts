@@ -46,7 +46,8 @@ exit codes: 0 decided (an agent or an explicit no-match), 1 registry unusable, 2
   registry: `usage: switchboard registry validate|list <path…> [--json]
 
   validate   print every problem as 'file:line: message'; exit 1 when any is an error
-  list       print the agents with their source format and definition file
+  list       print the agents with their source format, whether routing reaches them (auto) or
+             only an explicit request does (explicit), and their definition file
   --json     machine-readable output
 `,
   eval: `usage: switchboard eval --set FILE [options]

@@ -12,7 +12,8 @@ import { zodIssues } from './yaml-source.ts';
 const Subagent = z.object({
   name: AgentName,
   description: OptionalText,
-  // Claude Code's own switch for "only the user invokes this": an explicit-only agent here.
+  // The key Claude Code's skills use for "only the user invokes this", read on subagents too:
+  // an explicit-only agent (a Switchboard extension; Claude Code itself ignores it on subagents).
   'disable-model-invocation': OptionalFlag,
 });
 

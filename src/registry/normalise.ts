@@ -71,11 +71,14 @@ export function titleFromName(name: string): string {
 }
 
 /**
- * `not auto-triggered by routing`, `never invoked automatically`: formats with no field for
- * it (ONEX, the central index, most subagents) say so in the description.
+ * Formats with no field for it (ONEX, the central index) say it in the description: "not
+ * auto-triggered by routing", "never invoked by the router", "not for automatic routing".
+ * Routing must be named: "deploys are never triggered automatically" describes the agent's
+ * subject, not how it is reached. (Parsed agents are cached: bump parse-cache.ts's FORMAT
+ * when this changes.)
  */
 const DECLARES_EXPLICIT_ONLY =
-  /\b(?:not|never)\s+(?:be\s+)?(?:auto(?:matically)?[-\s]?(?:triggered|invoked|selected|routed)|(?:triggered|invoked|selected|routed)\s+automatically)\b/i;
+  /\b(?:(?:not|never)\s+(?:be\s+)?(?:auto(?:matically)?[-\s]?)?(?:triggered|invoked|selected|chosen)\s+(?:automatically\s+)?by\s+(?:the\s+)?rout(?:ing|er)|not\s+for\s+automatic\s+routing)\b/i;
 
 /**
  * The one place an Agent is built, so every format gets the same cleaning and defaults.

@@ -15,4 +15,10 @@ export const AgentName = Text.regex(/^\S+$/, { error: 'expected a name without s
 
 export const OptionalStringList = z.array(z.string({ error: 'expected a string' }), { error: 'expected a list of strings' }).nullish();
 
-export const OptionalFlag = z.boolean({ error: 'expected true or false' }).nullish();
+/**
+ * true or false; also as text, as frontmatter that strict YAML rejects is read line by line
+ * into strings.
+ */
+export const OptionalFlag = z
+  .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')], { error: 'expected true or false' })
+  .nullish();

@@ -58,10 +58,6 @@ function toRecommendation(candidate: Candidate): Recommendation {
 }
 
 /**
- * Routes requests over one registry version. Pure apart from its cache: no I/O, so every
- * transport (in-process, HTTP, Kafka) wraps the same decisions.
- */
-/**
  * The registry as strategies see it: without explicit-only agents, which only an explicit
  * request reaches. Same version: it is a view, and the only one strategies are given.
  */
@@ -72,6 +68,10 @@ function routableView(registry: Registry): Registry {
   return Object.freeze({ ...registry, agents: Object.freeze(agents), byName });
 }
 
+/**
+ * Routes requests over one registry version. Pure apart from its cache: no I/O, so every
+ * transport (in-process, HTTP, Kafka) wraps the same decisions.
+ */
 export class Router {
   readonly registry: Registry;
   /** What strategies rank: `registry` without its explicit-only agents. */
@@ -170,6 +170,8 @@ export class Router {
   async learn(userRequest: string, agentName: string): Promise<boolean> {
     const agent = this.registry.byName.get(agentName);
     if (agent === undefined) throw new SwitchboardError('INVALID_REQUEST', `cannot learn for unknown agent '${agentName}'`);
+    // An explicit-only agent is never ranked: what it served teaches the strategies nothing.
+    if (agent.explicitOnly) return false;
     const { text } = normaliseRequest({ user_request: userRequest });
     const vector = await this.#services.encoder?.embedQuery(text);
     return this.#learned.add({ agent: agent.name, text, vector });

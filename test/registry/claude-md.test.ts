@@ -150,11 +150,17 @@ test('a subagent without a description loads with a warning', async (t) => {
   assert.deepEqual(registry.issues.map(formatIssue), [`${file}:2: description: missing: the agent can only be requested by name`]);
 });
 
-test('`disable-model-invocation: true` makes a subagent explicit-only, as it does for Claude Code', async (t) => {
+test('`disable-model-invocation: true`, or a description saying routing never invokes it, makes a subagent explicit-only', async (t) => {
   const dir = await tempDir(t);
   await put(dir, 'release.md', '---\nname: release-worker\ndescription: Cuts releases when the lead asks.\ndisable-model-invocation: true\n---\n');
-  await put(dir, 'helper.md', '---\nname: helper\ndescription: Never invoked automatically; ask for it by name.\n---\n');
-  await put(dir, 'open.md', '---\nname: open\ndescription: Reviews pull requests.\n---\n');
+  await put(dir, 'helper.md', '---\nname: helper\ndescription: Never invoked by the router; ask for it by name.\n---\n');
+  await put(dir, 'cron.md', '---\nname: cron-doctor\ndescription: Finds out why jobs were not triggered automatically.\n---\n');
+  // Frontmatter strict YAML rejects is read line by line, every value as text.
+  await put(dir, 'tolerant.md', '---\nname: sweeper\ndescription: Sweeps: branches: nightly\ndisable-model-invocation: true\n---\n');
   const registry = await loadRegistry([dir]);
-  assert.deepEqual(registry.agents.map((agent) => [agent.name, agent.explicitOnly]), [['helper', true], ['open', false], ['release-worker', true]]);
+  assert.deepEqual(
+    registry.agents.map((agent) => [agent.name, agent.explicitOnly]),
+    [['cron-doctor', false], ['helper', true], ['release-worker', true], ['sweeper', true]],
+  );
+  assert.deepEqual(errors(registry), []);
 });

@@ -201,6 +201,17 @@ test('a phrasal verb reads as the verbs it means, not as its own words: "pull up
   assert.equal(await firstOf(ask('open a pull request for this branch')), 'pr-creator');
 });
 
+test("a phrasal verb the registry writes itself, as two words or one, is read as written", async () => {
+  const ask = await askLexical([
+    { name: 'dictionary', triggers: ['look up a word'] },
+    { name: 'web-search', description: 'Search the web and retrieve pages.' },
+    { name: 'investigator', description: 'Investigate incidents and determine their cause.' },
+    { name: 'fitness', description: 'Plans a workout routine and gym exercises.' },
+  ]);
+  assert.equal(await firstOf(ask('look up a word')), 'dictionary');
+  assert.equal(await firstOf(ask('I want to work out at the gym')), 'fitness');
+});
+
 test('a phrasal verb whose verbs no agent uses keeps its own words', async () => {
   const ask = await askLexical([
     { name: 'lookup-desk', triggers: ['look at the roadmap'] },

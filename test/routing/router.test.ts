@@ -156,6 +156,7 @@ for (const strategy of BUILTIN_STRATEGIES.keys()) {
         const named = await withWorker.route({ user_request: `@agent-commit-worker ${COMMIT_REQUEST}` });
         assert.equal(named.selected_agent, 'agent-commit-worker');
         assert.equal(named.routing_policy, 'explicit_request');
+        assert.equal(await withWorker.learn(COMMIT_REQUEST, 'agent-commit-worker'), false, 'what it served teaches no strategy');
       });
 
       test('an explicit request for an unknown agent falls through to scoring', async () => {

@@ -117,6 +117,8 @@ export interface AgentIndexSnapshot {
   /** The typo vocabulary: words[i] is used by wordAgents[i] agents. */
   readonly words: string[];
   readonly wordAgents: number[];
+  /** Phrasal verbs the agents' routing fields write themselves ("look up a word"). */
+  readonly phrasalVerbs: string[];
 }
 
 /**
@@ -129,12 +131,21 @@ export class AgentIndex {
   /** The idf of a term no agent uses: words the registry has never seen. */
   readonly unseenIdf: number;
   readonly #typos: TypoIndex;
+  /** Phrasal verbs the agents write themselves: read as written, not as the verbs they mean. */
+  readonly #writtenPhrasalVerbs: ReadonlySet<string>;
 
-  private constructor(postings: ReadonlyMap<string, PostingList>, idf: ReadonlyMap<string, number>, unseenIdf: number, typos: TypoIndex) {
+  private constructor(
+    postings: ReadonlyMap<string, PostingList>,
+    idf: ReadonlyMap<string, number>,
+    unseenIdf: number,
+    typos: TypoIndex,
+    writtenPhrasalVerbs: ReadonlySet<string>,
+  ) {
     this.postings = postings;
     this.idf = idf;
     this.unseenIdf = unseenIdf;
     this.#typos = typos;
+    this.#writtenPhrasalVerbs = writtenPhrasalVerbs;
   }
 
   static build(agents: readonly Agent[]): AgentIndex {
@@ -213,15 +224,22 @@ export class AgentIndex {
     // Typos are corrected towards the routing fields' words only: a body's thousands of
     // words would make far more false corrections (and a larger index) than real ones.
     const vocabulary = new Map<string, number>();
+    const phrasalVerbs = new Set<string>();
     for (const byField of texts) {
       const seen = new Set<string>();
       for (const field of FIELDS) {
         if (field === 'body') continue;
-        for (const text of byField[field]) for (const word of words(asProse(text))) seen.add(word);
+        for (const text of byField[field]) {
+          const list = words(asProse(text));
+          list.forEach((word, i) => {
+            seen.add(word);
+            if (PHRASAL_VERBS.get(word)?.has(list[i + 1])) phrasalVerbs.add(`${word} ${list[i + 1]}`);
+          });
+        }
       }
       for (const word of seen) vocabulary.set(word, (vocabulary.get(word) ?? 0) + 1);
     }
-    return new AgentIndex(postings, idf, idfOf(0), new TypoIndex(vocabulary));
+    return new AgentIndex(postings, idf, idfOf(0), new TypoIndex(vocabulary), phrasalVerbs);
   }
 
   snapshot(): AgentIndexSnapshot {
@@ -237,6 +255,7 @@ export class AgentIndex {
       unseenIdf: this.unseenIdf,
       words: [...this.#typos.vocabulary.keys()],
       wordAgents: [...this.#typos.vocabulary.values()],
+      phrasalVerbs: [...this.#writtenPhrasalVerbs],
     };
     for (const [term, list] of this.postings) {
       snapshot.terms.push(term);
@@ -265,7 +284,10 @@ export class AgentIndex {
     const contextTriggerShares = shares(snapshot.contextTriggerShares);
     const wordList = strings(snapshot.words);
     const wordAgents = int32s(snapshot.wordAgents, 1, agentCount);
-    if (!termList || !idfs || !agents || !weights || !fields || !triggerShares || !contextTriggerShares || !wordList || !wordAgents) return undefined;
+    const phrasalVerbs = strings(snapshot.phrasalVerbs);
+    if (!termList || !idfs || !agents || !weights || !fields || !triggerShares || !contextTriggerShares || !wordList || !wordAgents || !phrasalVerbs) {
+      return undefined;
+    }
     const offsets = listOffsets(snapshot.offsets, termList.length, agents.length);
     if (!offsets || idfs.length !== termList.length) return undefined;
     if ([weights, fields, triggerShares, contextTriggerShares].some((values) => values.length !== agents.length)) return undefined;
@@ -290,7 +312,7 @@ export class AgentIndex {
     const vocabulary = new Map<string, number>();
     wordList.forEach((word, i) => vocabulary.set(word, wordAgents[i]));
     if (postings.size !== termList.length || vocabulary.size !== wordList.length) return undefined;
-    return new AgentIndex(postings, idf, snapshot.unseenIdf, new TypoIndex(vocabulary));
+    return new AgentIndex(postings, idf, snapshot.unseenIdf, new TypoIndex(vocabulary), new Set(phrasalVerbs));
   }
 
   /**
@@ -375,12 +397,16 @@ export class AgentIndex {
   /**
    * `verb particle` read as the verbs it means ("pull up" → retrieve, search), those the
    * registry knows, in place of its own words; false, and nothing added, when it is no
-   * phrasal verb or the registry knows none of its verbs. The verbs share the idf mass of the
+   * phrasal verb, the registry writes it itself (as two words or one), or knows none of its
+   * verbs. The verbs share the idf mass of the
    * request's one word.
    */
   #addPhrasalVerb(verb: string, particle: string, weight: number, out: QueryTerm[], seen: Set<string>): boolean {
     const meanings = PHRASAL_VERBS.get(verb)?.get(particle);
     if (meanings === undefined) return false;
+    // The registry's own wording wins: a dictionary agent's "look up a word", a fitness
+    // agent's "workout" (joined below like any compound).
+    if (this.#typos.vocabulary.has(verb + particle) || this.#writtenPhrasalVerbs.has(`${verb} ${particle}`)) return false;
     const known = meanings.flatMap((meaning) => {
       const term = termOf(meaning);
       return term !== undefined && this.postings.has(term) ? [{ meaning, term }] : [];
