@@ -100,7 +100,9 @@ ${REGISTRY}
 ${DB}
       --no-history        record nothing (no store, no outcomes, no historical scores)
       --experiments FILE  A/B experiments (default: $SWITCHBOARD_EXPERIMENTS): requests that name no
-                          strategy are routed with their variant's, recorded on the decision
+                          strategy are routed with their variant's, recorded on the decision; a
+                          treatment variant's requests are decided again with the control's options
+                          after answering, as a comparison (the report's agreement)
       --shadow-strategy S route requests again with S after answering, and record the comparison
                           (see stats and trace); never changes or delays the answer
       --shadow-share X    the share of requests shadowed, sticky per correlation id (default 1)
@@ -177,14 +179,16 @@ exit codes: 0 recorded, 1 unknown correlation id or store unavailable, 2 bad out
 
   validate                check the experiments file: 'file:line: field: message' rows, exit 1 on errors
   report                  per experiment and variant, over the decisions recorded since --since:
-                          decisions, no-match rate, mean confidence, latency p50/p95/p99, outcomes,
-                          success rate, and a two-proportion z-test of success against the control
+                          decisions, no-match rate, mean confidence, latency p50/p95/p99, agreement
+                          with the control (the service decides each treatment request again with
+                          the control's options), outcomes, success rate, and a two-proportion
+                          z-test of success against the control
       --experiments FILE  the experiments YAML (default: $SWITCHBOARD_EXPERIMENTS); docs/experiments.md
       --since T           a duration back from now (90s, 30m, 24h, 7d) or an ISO time (default 24h)
 ${DB}
       --json              report: print {"since","experiments":[{"experiment","control","variants":[{"variant","share",
-                          "decisions","no_match_rate","mean_confidence","latency_ms":{"p50","p95","p99"},"outcomes",
-                          "success_rate","vs_control":{"difference","z","p_value"}|null}]}]}
+                          "decisions","no_match_rate","mean_confidence","latency_ms":{"p50","p95","p99"},"agreement",
+                          "compared","outcomes","success_rate","vs_control":{"difference","z","p_value"}|null}]}]}
 `,
   reload: `usage: switchboard reload [--service URL] [--token T]
 

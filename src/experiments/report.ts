@@ -17,6 +17,12 @@ export interface DecisionRow {
   latency_ms: number;
   /** The request's recorded outcome (the latest, when there are several); null when none was recorded. */
   outcome_success: boolean | null;
+  /**
+   * Whether the control's options selected the same agent for this request (the service
+   * decides a treatment variant's requests again with them, after the answer); null for the
+   * control's own rows and when no such run was recorded (skipped under load).
+   */
+  control_match: boolean | null;
 }
 
 /** Rates and means are null when there is nothing to divide by. */
@@ -30,6 +36,13 @@ export interface VariantReport {
   mean_confidence: number | null;
   /** Nearest-rank, as `stats` computes them over the history. */
   latency_ms: { p50: number | null; p95: number | null; p99: number | null };
+  /**
+   * Share of its decisions, among those also decided with the control's options, where both
+   * selected the same agent (or both none); null for the control and when none was compared.
+   */
+  agreement: number | null;
+  /** Decisions also decided with the control's options: what `agreement` is over. */
+  compared: number;
   /** Decisions with a recorded outcome. */
   outcomes: number;
   success_rate: number | null;
@@ -53,6 +66,7 @@ function variantReport(variant: string, share: number | null, rows: readonly Dec
   const latencies = rows.map((row) => row.latency_ms).sort((a, b) => a - b);
   const confidences = rows.flatMap((row) => (row.confidence_total === null ? [] : [row.confidence_total]));
   const outcomes = outcomesOf(rows);
+  const compared = rows.filter((row) => row.control_match !== null);
   const latency = (q: number) => (latencies.length === 0 ? null : nearestRank(latencies, q));
   return {
     variant,
@@ -61,6 +75,8 @@ function variantReport(variant: string, share: number | null, rows: readonly Dec
     no_match_rate: ratio(rows.filter((row) => row.selected_agent === null).length, rows.length),
     mean_confidence: ratio(confidences.reduce((sum, c) => sum + c, 0), confidences.length),
     latency_ms: { p50: latency(0.5), p95: latency(0.95), p99: latency(0.99) },
+    agreement: ratio(compared.filter((row) => row.control_match).length, compared.length),
+    compared: compared.length,
     outcomes: outcomes.trials,
     success_rate: ratio(outcomes.successes, outcomes.trials),
     vs_control: control ? twoProportionZTest(control, outcomes) : null,

@@ -151,7 +151,7 @@ export class ServiceMetrics {
     });
     this.#shadowed = new Counter({
       name: 'switchboard_shadow_comparisons_total',
-      help: 'Shadow comparisons by result: match, differ (the selected agents), failed, skipped (queue full or over the CPU budget).',
+      help: 'Second runs by result (a shadow strategy, or an experiment\'s control for its other variants): match, differ (the selected agents), failed, skipped (queue full or over the CPU budget).',
       labelNames: ['result'],
       registers,
     });

@@ -107,7 +107,11 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     }
     await bus.createTopics(Object.values(topics), settings.partitions);
     const decisions = new DecisionEvents({ bus, busKind: kind, topics, metrics: service.metrics, logger, publish: options.decisionEvents ?? kind === 'kafka', history });
-    const shadow = options.shadow && new ShadowRunner({ ...options.shadow, router: () => service.router, busy: () => service.inFlight > 0, history, metrics: service.metrics, logger });
+    // Second runs: a shadow strategy, and an enabled experiment's control for its other variants.
+    const shadow =
+      options.shadow !== undefined || experiments.some((experiment) => experiment.enabled)
+        ? new ShadowRunner({ shadow: options.shadow, experiments, router: () => service.router, busy: () => service.inFlight > 0, history, metrics: service.metrics, logger })
+        : undefined;
     const historyConsumer =
       history && (await HistoryConsumer.start(bus, history, { groupId: `${settings.groupId}-history`, topics, metrics: service.metrics, logger }));
     const consumer = await RequestConsumer.start(bus, service, { kind, brokers: options.brokers, groupId: settings.groupId, topics, decisions, shadow, logger });

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { RoutingOptions } from '../contracts/routing.ts';
-import { assignmentPoint } from '../experiments/index.ts';
+import { assignmentPoint, type Experiment } from '../experiments/index.ts';
 import type { Router } from '../routing/router.ts';
 import type { ComparisonRecord } from '../store/decision-record.ts';
 import type { ServiceMetrics } from './metrics.ts';
@@ -18,7 +18,15 @@ export interface ComparisonSink {
   recordComparison(comparison: ComparisonRecord): Promise<void>;
 }
 
-export interface ShadowRunnerOptions extends ShadowOptions {
+export interface ShadowRunnerOptions {
+  /** A second strategy for a share of the requests (`serve --shadow-strategy`), if any. */
+  readonly shadow?: ShadowOptions;
+  /**
+   * The experiments the service assigns requests to: a decision made by a variant other than
+   * its experiment's control is also decided with the control's options, and the pair
+   * recorded, so that the report can say how often the variants agree.
+   */
+  readonly experiments?: readonly Experiment[];
   readonly router: () => Router;
   /** True while primary requests are being decided: shadow runs wait for a quiet moment. */
   readonly busy: () => boolean;
@@ -31,6 +39,10 @@ interface ShadowJob {
   readonly input: unknown;
   readonly primary: Decision & { ok: true };
   readonly correlationId: string;
+  /** The options the second run routes with, over the request's own. */
+  readonly options: RoutingOptions;
+  readonly pathA: string;
+  readonly pathB: string;
 }
 
 /** Comparisons waiting for a quiet moment; past this, new ones are skipped (and counted). */
@@ -48,10 +60,12 @@ const BUDGET_WINDOW_MS = 1_000;
 /**
  * Shadow comparison (SPEC §6): a share of the requests is routed a second time with another
  * strategy after its answer has gone out, and the two decisions are recorded as a comparison
- * (`stats` shows the match rate, `trace` each pair). The second run never touches the answer,
- * and never competes with one: runs wait in a bounded queue and go one at a time, only while
- * no primary request is being decided, and within a CPU budget; beyond either bound they are
- * skipped (counted), not queued without end. Failures are counted and logged.
+ * (`stats` shows the match rate, `trace` each pair). So is every decision an experiment's
+ * treatment variant made, against its control's options (the report's agreement). The second
+ * run never touches the answer, and never competes with one: runs wait in a bounded queue and
+ * go one at a time, only while no primary request is being decided, and within a CPU budget;
+ * beyond either bound they are skipped (counted), not queued without end. Failures are
+ * counted and logged.
  */
 export class ShadowRunner {
   readonly #options: ShadowRunnerOptions;
@@ -66,12 +80,25 @@ export class ShadowRunner {
 
   /** Called once the primary answer is sent; returns at once. */
   schedule(input: unknown, primary: Decision, correlationId: string): void {
-    if (!primary.ok || assignmentPoint('shadow', correlationId) >= this.#options.share) return;
+    if (!primary.ok) return;
+    const { shadow } = this.#options;
+    if (shadow !== undefined && assignmentPoint('shadow', correlationId) < shadow.share) {
+      const pathA = `primary:${primary.result.routing_metadata.routing_strategy}`;
+      this.#enqueue({ input, primary, correlationId, options: { routing_strategy: shadow.strategy }, pathA, pathB: `shadow:${shadow.strategy}` });
+    }
+    const control = primary.assignment && this.#options.experiments?.find((e) => e.name === primary.assignment!.experiment)?.variants[0];
+    if (control !== undefined && control.name !== primary.assignment!.variant.name) {
+      const pathA = `variant:${primary.assignment!.variant.name}`;
+      this.#enqueue({ input, primary, correlationId, options: control.options, pathA, pathB: `control:${control.name}` });
+    }
+  }
+
+  #enqueue(job: ShadowJob): void {
     if (this.#waiting.length >= MAX_WAITING) {
       this.#options.metrics.shadowed('skipped');
       return;
     }
-    this.#waiting.push({ input, primary, correlationId });
+    this.#waiting.push(job);
     this.#pumping ??= this.#pump().finally(() => (this.#pumping = undefined));
   }
 
@@ -90,7 +117,7 @@ export class ShadowRunner {
         this.#options.metrics.shadowed('skipped');
         continue;
       }
-      this.#spentMs += await this.#compare(job.input, job.primary, job.correlationId);
+      this.#spentMs += await this.#compare(job);
     }
   }
 
@@ -104,21 +131,21 @@ export class ShadowRunner {
   }
 
   /** Routes the request again and records the pair; returns the time routing took (the CPU the budget counts, not the write). */
-  async #compare(input: unknown, primary: Decision & { ok: true }, correlationId: string): Promise<number> {
-    const { strategy, metrics, logger } = this.#options;
+  async #compare({ input, primary, correlationId, options, pathA, pathB }: ShadowJob): Promise<number> {
+    const { metrics, logger } = this.#options;
     const request = input as { options?: RoutingOptions };
     const started = performance.now();
     let timeB = 0;
     try {
-      const shadow = await this.#options.router().route({ ...(input as object), options: { ...request.options, routing_strategy: strategy } } as Parameters<Router['route']>[0]);
+      const second = await this.#options.router().route({ ...(input as object), options: { ...request.options, ...options } } as Parameters<Router['route']>[0]);
       timeB = performance.now() - started;
-      const [a, b] = [primary.result, shadow];
+      const [a, b] = [primary.result, second];
       const match = a.selected_agent === b.selected_agent;
       metrics.shadowed(match ? 'match' : 'differ');
       await this.#options.history?.recordComparison({
         correlation_id: correlationId,
-        path_a: `primary:${a.routing_metadata.routing_strategy}`,
-        path_b: `shadow:${strategy}`,
+        path_a: pathA,
+        path_b: pathB,
         agent_a: a.selected_agent,
         agent_b: b.selected_agent,
         confidence_a: a.recommendations[0]?.confidence.total ?? null,
@@ -129,7 +156,7 @@ export class ShadowRunner {
       });
     } catch (error) {
       metrics.shadowed('failed');
-      logger.warn({ err: error, correlation_id: correlationId, strategy }, 'shadow comparison failed');
+      logger.warn({ err: error, correlation_id: correlationId, path: pathB }, 'shadow comparison failed');
     }
     return timeB || performance.now() - started;
   }

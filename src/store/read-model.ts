@@ -198,7 +198,10 @@ export async function readExperimentDecisions(query: Query, since: Date, experim
   const rows = await query(
     `select d.experiment, d.variant, d.selected_agent, d.confidence_total, d.latency_ms,
        (select o.success from outcomes o where o.correlation_id = d.correlation_id
-        order by o.recorded_at desc, o.id desc limit 1) as outcome_success
+        order by o.recorded_at desc, o.id desc limit 1) as outcome_success,
+       (select c."match" from comparisons c
+        where c.correlation_id = d.correlation_id and c.path_a = 'variant:' || d.variant and c.path_b like 'control:%'
+        order by c.compared_at desc, c.id desc limit 1) as control_match
      from decisions d
      where d.decided_at >= ? and d.experiment = ? and d.variant is not null and d.error_code is null
      order by d.decided_at, d.decision_id`,
@@ -211,6 +214,7 @@ export async function readExperimentDecisions(query: Query, since: Date, experim
     confidence_total: numOrNull(row.confidence_total),
     latency_ms: num(row.latency_ms),
     outcome_success: row.outcome_success === null || row.outcome_success === undefined ? null : bool(row.outcome_success),
+    control_match: row.control_match === null || row.control_match === undefined ? null : bool(row.control_match),
   }));
 }
 

@@ -14,6 +14,7 @@ function rows(count: number, variant: string, row: (i: number) => Partial<Decisi
     confidence_total: 0.9,
     latency_ms: 1,
     outcome_success: null,
+    control_match: null,
     ...row(i),
   }));
 }
@@ -25,6 +26,8 @@ const empty = (variant: string, share: number | null): VariantReport => ({
   no_match_rate: null,
   mean_confidence: null,
   latency_ms: { p50: null, p95: null, p99: null },
+  agreement: null,
+  compared: 0,
   outcomes: 0,
   success_rate: null,
   vs_control: null,
@@ -68,6 +71,8 @@ test('per-variant numbers match the hand computation', () => {
     no_match_rate: 0.25, // 30 of 120
     mean_confidence: undefined,
     latency_ms: { p50: 60, p95: 114, p99: 119 }, // ranks ⌈0.5·120⌉ = 60, ⌈0.95·120⌉ = 114, ⌈0.99·120⌉ = 119
+    agreement: null,
+    compared: 0,
     outcomes: 100,
     success_rate: 0.38,
     vs_control: null,
@@ -121,4 +126,16 @@ test('a single variant is its own control, with nothing to compare', () => {
   const report = experimentReport(experiment([['only', 1]]), rows(4, 'only', (i) => ({ outcome_success: i % 2 === 0 })));
   assert.equal(report.control, 'only');
   assert.deepEqual(report.variants.map((v) => [v.variant, v.decisions, v.success_rate, v.vs_control]), [['only', 4, 0.5, null]]);
+});
+
+test('agreement: the share of compared decisions where the control chose the same agent; undecided runs do not count', () => {
+  const config = experiment([['a', 0.5], ['b', 0.5]]);
+  // b: 10 decisions, 8 also decided with the control's options (2 skipped under load), 6 of them alike.
+  const report = experimentReport(config, [
+    ...rows(4, 'a', () => ({})),
+    ...rows(10, 'b', (i) => ({ control_match: i < 8 ? i < 6 : null })),
+  ]);
+  const [a, b] = report.variants;
+  assert.deepEqual([a.agreement, a.compared], [null, 0], 'the control is not compared with itself');
+  assert.deepEqual([b.agreement, b.compared], [0.75, 8]);
 });

@@ -14,7 +14,7 @@ import { startService, type RunningService } from '../../src/service/serve.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { cli } from '../cli/run-cli.ts';
 import { tempFolder } from '../store/helpers.ts';
-import { decidedTrace } from './history-contract.ts';
+import { decidedTrace, eventually } from './history-contract.ts';
 import { COMMIT, REGISTRY, sample, silent } from './helpers.ts';
 
 const EXPERIMENTS = `experiments:
@@ -72,6 +72,37 @@ describe('A/B experiments in the service', () => {
     }
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     assert.equal(sample(metrics, 'switchboard_experiment_decisions_total', { experiment: 'fuzzy-vs-lexical', variant: 'control' }), seen.get('control'));
+  });
+
+  test("a treatment variant's decision is decided again with the control's options after the answer; the report gives their agreement", async () => {
+    const ids = Array.from({ length: 30 }, () => randomUUID());
+    const treated = ids.filter((id) => assignVariant(experiment, id).name === 'reference');
+    const REQUESTS = [COMMIT, 'what is the boiling point of water'];
+    for (const [i, id] of ids.entries()) await route({ user_request: REQUESTS[i % 2] }, id);
+    const store = new SqliteStore(db);
+    try {
+      const traces = await eventually(async () => {
+        const found = await Promise.all(treated.map((id) => store.trace(id)));
+        return found.every((trace) => trace?.comparisons.length === 1) ? found : undefined;
+      });
+      for (const [i, trace] of traces.entries()) {
+        const [comparison] = trace!.comparisons;
+        assert.deepEqual([comparison.path_a, comparison.path_b], ['variant:reference', 'control:control']);
+        assert.equal(comparison.agent_a, trace!.decisions[0].selected_agent);
+        // What the control answers for the same request, asked directly.
+        const request = REQUESTS[ids.indexOf(treated[i]) % 2];
+        const direct = (await (await route({ user_request: request, options: { routing_strategy: 'lexical' } })).json()) as RoutingResult;
+        assert.equal(comparison.agent_b, direct.selected_agent);
+      }
+      const control = ids.find((id) => !treated.includes(id))!;
+      assert.deepEqual((await store.trace(control))?.comparisons, [], "the control's own decisions are not decided twice");
+    } finally {
+      await store.close();
+    }
+    const report = await cli(['experiments', 'report', '--experiments', file, '--db', db, '--since', '1h', '--json']);
+    const [a, b] = JSON.parse(report.stdout).experiments[0].variants;
+    assert.deepEqual([a.agreement, a.compared], [null, 0]);
+    assert.ok(b.compared >= treated.length && b.agreement !== null && b.agreement >= 0 && b.agreement <= 1, JSON.stringify(b));
   });
 
   test('options that are not an object are refused as without experiments, not replaced by a variant', async () => {

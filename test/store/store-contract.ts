@@ -211,20 +211,26 @@ export function storeContract(name: string, open: () => Promise<DecisionStore>, 
       assert.deepEqual(await store.servedRequests({ afterId: start, since: new Date(Date.now() + 60_000), limit: 10 }), []);
     });
 
-    test('experimentDecisions lists one experiment\'s decisions with each request\'s latest outcome', async () => {
+    test('experimentDecisions lists one experiment\'s decisions with each request\'s latest outcome and its run with the control\'s options', async () => {
       const experiment = `exp-${randomUUID()}`;
       const since = new Date(Date.now() - 60_000);
       const control = decision({ experiment, variant: 'control', latency_ms: 2, selected_agent: 'a' });
       const treated = noMatch({ experiment, variant: 'treatment', latency_ms: 3 });
+      const uncompared = decision({ experiment, variant: 'treatment', latency_ms: 4, selected_agent: 'b' });
       const elsewhere = decision({ experiment: 'other', variant: 'control' });
       const old = decision({ experiment, variant: 'control', decided_at: new Date(since.getTime() - 1).toISOString() });
-      await store.writeDecisions([control, treated, elsewhere, old]);
+      await store.writeDecisions([control, treated, uncompared, elsewhere, old]);
       await store.writeOutcome({ correlation_id: control.correlation_id, success: false, recorded_at: new Date(Date.now() - 1_000).toISOString() });
       await store.writeOutcome({ correlation_id: control.correlation_id, success: true });
-      const rows = (await store.experimentDecisions({ since, experiment })).sort((a, b) => a.variant.localeCompare(b.variant));
+      const compared = { agent_a: null, agent_b: 'a', confidence_a: null, confidence_b: 0.8, time_a_ms: 3, time_b_ms: 1 };
+      await store.writeComparison({ ...compared, correlation_id: treated.correlation_id, path_a: 'variant:treatment', path_b: 'control:control', match: false });
+      // A shadow run of the same request is no run with the control's options.
+      await store.writeComparison({ ...compared, correlation_id: uncompared.correlation_id, path_a: 'primary:lexical', path_b: 'shadow:hybrid', match: true });
+      const rows = (await store.experimentDecisions({ since, experiment })).sort((a, b) => a.variant.localeCompare(b.variant) || a.latency_ms - b.latency_ms);
       assert.deepEqual(rows, [
-        { experiment, variant: 'control', selected_agent: 'a', confidence_total: control.confidence!.total, latency_ms: 2, outcome_success: true },
-        { experiment, variant: 'treatment', selected_agent: null, confidence_total: null, latency_ms: 3, outcome_success: null },
+        { experiment, variant: 'control', selected_agent: 'a', confidence_total: control.confidence!.total, latency_ms: 2, outcome_success: true, control_match: null },
+        { experiment, variant: 'treatment', selected_agent: null, confidence_total: null, latency_ms: 3, outcome_success: null, control_match: false },
+        { experiment, variant: 'treatment', selected_agent: 'b', confidence_total: uncompared.confidence!.total, latency_ms: 4, outcome_success: null, control_match: null },
       ]);
     });
 

@@ -27,19 +27,21 @@ function printReport(report: ExperimentReport): void {
     rate(v.no_match_rate),
     v.mean_confidence === null ? '-' : v.mean_confidence.toFixed(3),
     `${ms(v.latency_ms.p50)} / ${ms(v.latency_ms.p95)} / ${ms(v.latency_ms.p99)}`,
+    v.agreement === null ? '-' : `${percent(v.agreement)} of ${v.compared}`,
     String(v.outcomes),
     rate(v.success_rate),
     v.vs_control === null ? '-' : `${v.vs_control.difference >= 0 ? '+' : ''}${(v.vs_control.difference * 100).toFixed(1)} pts, p=${v.vs_control.p_value.toFixed(3)}`,
   ]);
   process.stdout.write(`experiment ${report.experiment}\n`);
-  process.stdout.write(`${table(['variant', 'share', 'decisions', 'no match', 'mean conf', 'p50/p95/p99 ms', 'outcomes', 'success', 'vs control'], rows)}\n\n`);
+  process.stdout.write(`${table(['variant', 'share', 'decisions', 'no match', 'mean conf', 'p50/p95/p99 ms', 'agrees w/ control', 'outcomes', 'success', 'vs control'], rows)}\n\n`);
 }
 
 /**
  * `switchboard experiments validate|report`: check the experiments file (exit 1 with
  * `file:line` errors), or compare each experiment's variants over the decisions recorded
- * since a time: decisions, no-match rate, mean confidence, latency percentiles and outcome
- * success, with a two-proportion z-test of each variant's success rate against the control.
+ * since a time: decisions, no-match rate, mean confidence, latency percentiles, agreement
+ * with the control and outcome success, with a two-proportion z-test of each variant's
+ * success rate against the control.
  */
 export async function runExperiments(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(args, {
