@@ -139,25 +139,39 @@ export interface ReadExperimentsOptions {
   readonly strategies?: readonly string[];
 }
 
+/**
+ * A variant naming a strategy the router does not know, at its line. Read from the document
+ * as written, so that it is reported beside the file's other errors, not only once they are fixed.
+ */
+function unknownStrategies(source: YamlSource, document: unknown, strategies: readonly string[]): RegistryIssue[] {
+  const list = (value: unknown, key: string): unknown[] => {
+    const items = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    return Array.isArray(items) ? items : [];
+  };
+  return list(document, 'experiments').flatMap((experiment, i) =>
+    list(experiment, 'variants').flatMap((variant, j) => {
+      const strategy = variant !== null && typeof variant === 'object' ? (variant as Record<string, unknown>).strategy : undefined;
+      if (typeof strategy !== 'string' || strategy === '' || strategies.includes(strategy)) return [];
+      return [issueAt(source, ['experiments', i, 'variants', j, 'strategy'], `unknown strategy '${strategy}'; known: ${strategies.join(', ')}`)];
+    }),
+  );
+}
+
 /** The experiments of a YAML (or JSON) text; `file` names it in the issues. */
 export function parseExperiments(file: string, text: string, options: ReadExperimentsOptions = {}): ExperimentsFile {
   const { source, issues } = parseYaml(file, text);
   if (!source) return { experiments: [], issues };
-  const parsed = ExperimentsFileSchema.safeParse(source.doc.toJS());
-  if (!parsed.success) return { experiments: [], issues: [...issues, ...configIssues(source, parsed.error)] };
-  const experiments = parsed.data.experiments.map(toExperiment);
-  const { strategies } = options;
-  if (strategies !== undefined) {
-    experiments.forEach((experiment, i) =>
-      experiment.variants.forEach((variant, j) => {
-        const strategy = variant.options.routing_strategy;
-        if (!strategies.includes(strategy)) {
-          issues.push(issueAt(source, ['experiments', i, 'variants', j, 'strategy'], `unknown strategy '${strategy}'; known: ${strategies.join(', ')}`));
-        }
-      }),
-    );
-  }
-  return issues.some((issue) => issue.severity === 'error') ? { experiments: [], issues } : { experiments, issues };
+  const document = source.doc.toJS();
+  const parsed = ExperimentsFileSchema.safeParse(document);
+  if (!parsed.success) issues.push(...configIssues(source, parsed.error));
+  if (options.strategies !== undefined) issues.push(...unknownStrategies(source, document, options.strategies));
+  if (!parsed.success || issues.some((issue) => issue.severity === 'error')) return { experiments: [], issues: sortedByLine(issues) };
+  return { experiments: parsed.data.experiments.map(toExperiment), issues };
+}
+
+/** Issues in file order, as a compiler lists them. */
+function sortedByLine(issues: readonly RegistryIssue[]): RegistryIssue[] {
+  return [...issues].sort((a, b) => a.line - b.line);
 }
 
 /** The experiments of a file; an unreadable file is an issue, as a bad one is. */

@@ -129,8 +129,8 @@ test('an experiment needs two variants with distinct names; names are distinct a
 `;
   assert.deepEqual(problems(text), [
     `${FILE}:6: experiments[0].variants: expected at least two variants: a control and one to compare with it`,
-    `${FILE}:13: experiments[1].variants[1].name: duplicate variant name 'a' (first at variants[0])`,
     `${FILE}:8: experiments[1].name: duplicate experiment name 'e' (first at experiments[0])`,
+    `${FILE}:13: experiments[1].variants[1].name: duplicate variant name 'a' (first at variants[0])`,
   ]);
 });
 
@@ -159,6 +159,12 @@ test('with the known strategies given, an unknown one is reported at its line', 
 `;
   assert.deepEqual(problems(text), []);
   assert.deepEqual(problems(text, ['lexical', 'hybrid']), [`${FILE}:9: experiments[0].variants[1].strategy: unknown strategy 'hybird'; known: lexical, hybrid`]);
+  // Beside the file's other errors too, in file order: one pass of validate shows every problem.
+  const broken = text.replace('key: user', 'key: tenant');
+  assert.deepEqual(problems(broken, ['lexical', 'hybrid']), [
+    `${FILE}:4: experiments[0].key: expected session, user, correlation_id`,
+    `${FILE}:9: experiments[0].variants[1].strategy: unknown strategy 'hybird'; known: lexical, hybrid`,
+  ]);
 });
 
 test('syntax errors, a wrong shape and an unreadable file are issues, never throws', async () => {
