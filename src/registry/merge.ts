@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Agent, RegistryIssue } from './agent.ts';
-import { withAliases, type AgentEntry } from './normalise.ts';
+import { DECLARES_EXPLICIT_ONLY, withAliases, type AgentEntry } from './normalise.ts';
 
 /** The entries of one file that loaded. */
 export interface LoadedFile {
@@ -57,8 +57,8 @@ function foldIndexEntries(all: readonly Located[], issues: RegistryIssue[]): Loc
 function reportIdentical(entries: readonly Located[], issues: RegistryIssue[]): void {
   const groups = new Map<string, Located[]>();
   for (const e of entries) {
-    const { description, triggers, contextTriggers, antiTriggers, capabilities, domain, examples } = e.agent;
-    if (description === '') continue;
+    const { description, triggers, contextTriggers, antiTriggers, capabilities, domain, examples, explicitOnly } = e.agent;
+    if (description === '' || explicitOnly) continue;
     const key = JSON.stringify([description, triggers, contextTriggers, antiTriggers, capabilities, domain, examples]);
     groups.set(key, [...(groups.get(key) ?? []), e]);
   }
@@ -70,6 +70,29 @@ function reportIdentical(entries: readonly Located[], issues: RegistryIssue[]): 
       message: `'${first.agent.name}' differs only by name from ${others.map((e) => `'${e.agent.name}'`).join(', ')}: a router cannot tell them apart`,
       severity: 'warning',
     });
+  }
+}
+
+/**
+ * An agent routing never selects is worth a line when only its description's wording made it
+ * so (a field is a deliberate setting), and a registry no request can reach but by name is
+ * worth one too.
+ */
+function reportExplicitOnly(entries: readonly Located[], issues: RegistryIssue[]): void {
+  for (const e of entries) {
+    const declared = e.agent.explicitOnly ? DECLARES_EXPLICIT_ONLY.exec(e.agent.description)?.[0] : undefined;
+    if (declared === undefined) continue;
+    issues.push({
+      file: e.file,
+      line: e.line,
+      field: 'description',
+      message: `'${e.agent.name}' is explicit-only: its description says '${declared}', so only an explicit request (@${e.agent.name}) reaches it`,
+      severity: 'warning',
+    });
+  }
+  if (entries.length > 0 && entries.every((e) => e.agent.explicitOnly)) {
+    const [first] = entries;
+    issues.push({ file: first.file, line: first.line, message: 'every agent is explicit-only: routing can select none of them', severity: 'warning' });
   }
 }
 
@@ -101,5 +124,6 @@ export function mergeFiles(files: readonly LoadedFile[]): { agents: Agent[]; iss
   }
   const kept = candidates.filter((e) => winners.get(e.agent.name) === e);
   reportIdentical(kept, issues);
+  reportExplicitOnly(kept, issues);
   return { agents: kept.map((e) => e.agent), issues };
 }

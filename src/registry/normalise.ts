@@ -77,7 +77,7 @@ export function titleFromName(name: string): string {
  * subject, not how it is reached. (Parsed agents are cached: bump parse-cache.ts's FORMAT
  * when this changes.)
  */
-const DECLARES_EXPLICIT_ONLY =
+export const DECLARES_EXPLICIT_ONLY =
   /\b(?:(?:not|never)\s+(?:be\s+)?(?:auto(?:matically)?[-\s]?)?(?:triggered|invoked|selected|chosen)\s+(?:automatically\s+)?by\s+(?:the\s+)?rout(?:ing|er)|not\s+for\s+automatic\s+routing)\b/i;
 
 /**

@@ -18,16 +18,19 @@ test('the omniclaude folder gives 52 routable agents and no errors', async () =>
 test('the two address-pr-comments files collide: one warning naming both, the file named after the agent kept', async () => {
   const registry = await loadRegistry([OMNICLAUDE]);
   const [duplicate, ...others] = warnings(registry);
-  assert.equal(others.length, 0);
+  assert.deepEqual(others.map((issue) => issue.field), ['description'], 'the other warning is the explicit-only agent\'s');
   assert.equal(duplicate.file, path.join(OMNICLAUDE, 'address-pr-comments.yaml'));
   assert.match(duplicate.message, /duplicate agent name 'agent-address-pr-comments'/);
   assert.ok(duplicate.message.includes(path.join(OMNICLAUDE, 'agent-address-pr-comments.yaml')));
   assert.equal(registry.byName.get('agent-address-pr-comments')?.definitionPath, path.join(OMNICLAUDE, 'agent-address-pr-comments.yaml'));
 });
 
-test('an agent whose description says it is not auto-triggered by routing is explicit-only; a comment does not count', async () => {
+test('an agent whose description says it is not auto-triggered by routing is explicit-only, with a warning; a comment does not count', async () => {
   const registry = await loadRegistry([OMNICLAUDE]);
   assert.deepEqual(registry.agents.filter((agent) => agent.explicitOnly).map((agent) => agent.name), ['agent-epic-worker']);
+  const [warning] = warnings(registry).filter((issue) => issue.field === 'description');
+  assert.equal(warning.file, path.join(OMNICLAUDE, 'agent-epic-worker.yaml'));
+  assert.match(warning.message, /'agent-epic-worker' is explicit-only: its description says 'not auto-triggered by routing'/);
   // agent-task-verifier says so in a YAML comment only: its definition leaves it routable.
   assert.equal(registry.byName.get('agent-task-verifier')?.explicitOnly, false);
 });

@@ -17,7 +17,7 @@ test('a load through the parse cache gives the same registry as a plain load, wa
     assert.deepEqual(cached.agents, plain.agents);
     assert.deepEqual(cached.issues, plain.issues);
   }
-  assert.equal(warnings(second).length, 1, 'the duplicate-name warning survives the cache');
+  assert.equal(warnings(second).length, 2, 'the duplicate-name and explicit-only warnings survive the cache');
   assert.ok(Object.isFrozen(second.agents[0]) && Object.isFrozen(second.agents[0].triggers));
 });
 
