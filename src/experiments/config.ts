@@ -74,38 +74,13 @@ const ExperimentSchema = z
         .min(2, 'expected at least two variants: a control and one to compare with it'),
     },
     'expected a mapping of experiment fields',
-  )
-  .superRefine((experiment, ctx) => {
-    const sum = experiment.variants.reduce((total, variant) => total + variant.share, 0);
-    if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE) {
-      ctx.addIssue({ code: 'custom', path: ['variants'], message: `shares sum to ${Number(sum.toPrecision(12))}, expected 1` });
-    }
-    duplicates(experiment.variants, ['variants'], 'variant', ctx);
-  });
+  );
 
 const ExperimentsFileSchema = z
   .strictObject(
     { experiments: z.array(ExperimentSchema, 'expected a list of experiments') },
     'expected a mapping with an `experiments:` list',
-  )
-  .superRefine(({ experiments }, ctx) => {
-    duplicates(experiments, ['experiments'], 'experiment', ctx);
-    // A decision records one experiment and takes one strategy, so two running experiments would fight over it.
-    const enabled = experiments.flatMap((experiment, i) => (experiment.enabled ? [i] : []));
-    for (const i of enabled.slice(1)) {
-      const first = experiments[enabled[0]].name;
-      ctx.addIssue({ code: 'custom', path: ['experiments', i, 'enabled'], message: `only one experiment may be enabled at a time; '${first}' already is` });
-    }
-  });
-
-function duplicates(items: readonly { name: string }[], path: (string | number)[], what: string, ctx: z.RefinementCtx): void {
-  const seen = new Map<string, number>();
-  items.forEach(({ name }, i) => {
-    const first = seen.get(name);
-    if (first === undefined) seen.set(name, i);
-    else ctx.addIssue({ code: 'custom', path: [...path, i, 'name'], message: `duplicate ${what} name '${name}' (first at ${path.join('.')}[${first}])` });
-  });
-}
+  );
 
 /** Zod issues at their fields; an unknown key gets its own line, where the typo is. */
 function configIssues(source: YamlSource, error: z.ZodError): RegistryIssue[] {
@@ -139,22 +114,55 @@ export interface ReadExperimentsOptions {
   readonly strategies?: readonly string[];
 }
 
+type Fields = Record<string, unknown>;
+const mappings = (value: unknown): (Fields | undefined)[] =>
+  Array.isArray(value) ? value.map((item) => (item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Fields) : undefined)) : [];
+
+/** `duplicate variant name 'a' (first at variants[0])` for every repeat of a string name. */
+function duplicateNames(items: readonly (Fields | undefined)[], at: (i: number) => (string | number)[], label: string, what: string, source: YamlSource): RegistryIssue[] {
+  const seen = new Map<string, number>();
+  return items.flatMap((item, i) => {
+    const name = item?.name;
+    if (typeof name !== 'string') return [];
+    const first = seen.get(name);
+    if (first === undefined) {
+      seen.set(name, i);
+      return [];
+    }
+    return [issueAt(source, [...at(i), 'name'], `duplicate ${what} name '${name}' (first at ${label}[${first}])`)];
+  });
+}
+
 /**
- * A variant naming a strategy the router does not know, at its line. Read from the document
- * as written, so that it is reported beside the file's other errors, not only once they are fixed.
+ * The checks across fields (shares summing to 1, distinct names, one experiment enabled, known
+ * strategies), read from the document as written: they are reported beside the fields' own
+ * errors, so one pass of `validate` lists every problem of the file.
  */
-function unknownStrategies(source: YamlSource, document: unknown, strategies: readonly string[]): RegistryIssue[] {
-  const list = (value: unknown, key: string): unknown[] => {
-    const items = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-    return Array.isArray(items) ? items : [];
-  };
-  return list(document, 'experiments').flatMap((experiment, i) =>
-    list(experiment, 'variants').flatMap((variant, j) => {
-      const strategy = variant !== null && typeof variant === 'object' ? (variant as Record<string, unknown>).strategy : undefined;
-      if (typeof strategy !== 'string' || strategy === '' || strategies.includes(strategy)) return [];
-      return [issueAt(source, ['experiments', i, 'variants', j, 'strategy'], `unknown strategy '${strategy}'; known: ${strategies.join(', ')}`)];
-    }),
-  );
+function crossFieldIssues(source: YamlSource, document: unknown, strategies: readonly string[] | undefined): RegistryIssue[] {
+  const experiments = mappings((document as Fields | null)?.experiments);
+  const issues = duplicateNames(experiments, (i) => ['experiments', i], 'experiments', 'experiment', source);
+  experiments.forEach((experiment, i) => {
+    const variants = mappings(experiment?.variants);
+    const shares = variants.map((variant) => variant?.share);
+    if (variants.length > 0 && shares.every((share) => typeof share === 'number' && Number.isFinite(share))) {
+      const sum = (shares as number[]).reduce((total, share) => total + share, 0);
+      if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE) issues.push(issueAt(source, ['experiments', i, 'variants'], `shares sum to ${Number(sum.toPrecision(12))}, expected 1`));
+    }
+    issues.push(...duplicateNames(variants, (j) => ['experiments', i, 'variants', j], 'variants', 'variant', source));
+    if (strategies === undefined) return;
+    variants.forEach((variant, j) => {
+      const strategy = variant?.strategy;
+      if (typeof strategy !== 'string' || strategy === '' || strategies.includes(strategy)) return;
+      issues.push(issueAt(source, ['experiments', i, 'variants', j, 'strategy'], `unknown strategy '${strategy}'; known: ${strategies.join(', ')}`));
+    });
+  });
+  // A decision records one experiment and takes one strategy, so two running experiments would fight over it.
+  const enabled = experiments.flatMap((experiment, i) => (experiment !== undefined && experiment.enabled !== false ? [i] : []));
+  for (const i of enabled.slice(1)) {
+    const first = experiments[enabled[0]]?.name;
+    issues.push(issueAt(source, ['experiments', i, 'enabled'], `only one experiment may be enabled at a time; '${String(first)}' already is`));
+  }
+  return issues;
 }
 
 /** The experiments of a YAML (or JSON) text; `file` names it in the issues. */
@@ -164,7 +172,7 @@ export function parseExperiments(file: string, text: string, options: ReadExperi
   const document = source.doc.toJS();
   const parsed = ExperimentsFileSchema.safeParse(document);
   if (!parsed.success) issues.push(...configIssues(source, parsed.error));
-  if (options.strategies !== undefined) issues.push(...unknownStrategies(source, document, options.strategies));
+  issues.push(...crossFieldIssues(source, document, options.strategies));
   if (!parsed.success || issues.some((issue) => issue.severity === 'error')) return { experiments: [], issues: sortedByLine(issues) };
   return { experiments: parsed.data.experiments.map(toExperiment), issues };
 }

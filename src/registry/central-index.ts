@@ -27,6 +27,7 @@ export function readCentralIndex(source: YamlSource): FormatResult {
   if (!parsed.success) return { entries: [], issues: schemaIssues(source, parsed.error) };
   const entries = Object.entries(parsed.data.agents).map(([key, entry]) => ({
     line: lineOf(source, ['agents', key]),
+    descriptionLine: lineOf(source, ['agents', key, 'description']),
     describes: [entry.name?.trim() ?? '', `agent-${key}`].filter((name) => name !== ''),
     agent: makeAgent({
       name: key,

@@ -79,5 +79,5 @@ export function readClaudeMarkdown(file: string, text: string): FormatResult | u
     definitionPath: file,
     sourceFormat: 'claude_md',
   });
-  return { entries: [{ agent, line: frontmatter.lineOf(['name']) }], issues };
+  return { entries: [{ agent, line: frontmatter.lineOf(['name']), descriptionLine: frontmatter.lineOf(['description']) }], issues };
 }

@@ -84,7 +84,7 @@ function reportExplicitOnly(entries: readonly Located[], issues: RegistryIssue[]
     if (declared === undefined) continue;
     issues.push({
       file: e.file,
-      line: e.line,
+      line: e.descriptionLine ?? e.line,
       field: 'description',
       message: `'${e.agent.name}' is explicit-only: its description says '${declared}', so only an explicit request (@${e.agent.name}) reaches it`,
       severity: 'warning',

@@ -31,6 +31,7 @@ export function readNative(source: YamlSource): FormatResult {
   if (!parsed.success) return { entries: [], issues: schemaIssues(source, parsed.error) };
   const entries = parsed.data.agents.map((entry, i) => ({
     line: lineOf(source, ['agents', i]),
+    descriptionLine: lineOf(source, ['agents', i, 'description']),
     agent: makeAgent({
       name: entry.name,
       title: entry.title,

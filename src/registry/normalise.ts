@@ -5,6 +5,8 @@ export interface AgentEntry {
   readonly agent: Agent;
   /** Line of the definition in its file, for issues that concern the whole agent. */
   readonly line: number;
+  /** Line of its description, when it has one: where a warning about its wording points. */
+  readonly descriptionLine?: number;
   /**
    * Central index entries only: the names of the full definitions this entry summarises
    * (its `name` field and `agent-` + key). When one of them is loaded too, the entry

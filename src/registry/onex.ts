@@ -133,5 +133,5 @@ export function readOnex(source: YamlSource): FormatResult {
     definitionPath: source.file,
     sourceFormat: 'onex',
   });
-  return { entries: [{ agent, line: lineOf(source, ['agent_identity']) }], issues };
+  return { entries: [{ agent, line: lineOf(source, ['agent_identity']), descriptionLine: lineOf(source, ['agent_identity', 'description']) }], issues };
 }

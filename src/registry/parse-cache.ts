@@ -17,7 +17,7 @@ interface CachedFile {
 }
 
 /** Bump when the shape of a parsed agent changes, so old caches are ignored. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 export class ParseCache {
   readonly #file: string;

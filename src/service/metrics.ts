@@ -51,6 +51,8 @@ const LATENCY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
  * test process). Request-path updates go through labelled children cached per label set,
  * so counting a request is a Map lookup and an add.
  */
+export type ComparisonResult = 'match' | 'differ' | 'failed' | 'skipped';
+
 export class ServiceMetrics {
   readonly registry = new Registry();
   readonly #requests: Counter<'outcome' | 'strategy' | 'transport'>;
@@ -62,6 +64,7 @@ export class ServiceMetrics {
   readonly #feedback: Counter<'result' | 'transport'>;
   readonly #assigned: Counter<'experiment' | 'variant'>;
   readonly #shadowed: Counter<'result'>;
+  readonly #controlCompared: Counter<'result'>;
   readonly #requestChildren = new Map<string, Counter.Internal>();
   readonly #latencyChildren = new Map<string, Histogram.Internal<'strategy'>>();
 
@@ -151,7 +154,13 @@ export class ServiceMetrics {
     });
     this.#shadowed = new Counter({
       name: 'switchboard_shadow_comparisons_total',
-      help: 'Second runs by result (a shadow strategy, or an experiment\'s control for its other variants): match, differ (the selected agents), failed, skipped (queue full or over the CPU budget).',
+      help: 'Shadow comparisons by result: match, differ (the selected agents), failed, skipped (queue full or over the CPU budget).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.#controlCompared = new Counter({
+      name: 'switchboard_control_comparisons_total',
+      help: 'Treatment decisions of an A/B experiment decided again with the control\'s options, by result: match, differ, failed, skipped (queue full or over the CPU budget).',
       labelNames: ['result'],
       registers,
     });
@@ -262,8 +271,12 @@ export class ServiceMetrics {
     this.#busErrors.inc();
   }
 
-  shadowed(result: 'match' | 'differ' | 'failed' | 'skipped'): void {
+  shadowed(result: ComparisonResult): void {
     this.#shadowed.inc({ result });
+  }
+
+  controlCompared(result: ComparisonResult): void {
+    this.#controlCompared.inc({ result });
   }
 
   assigned(experiment: string, variant: string): void {

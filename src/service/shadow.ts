@@ -3,7 +3,7 @@ import type { RoutingOptions } from '../contracts/routing.ts';
 import { assignmentPoint, type Experiment } from '../experiments/index.ts';
 import type { Router } from '../routing/router.ts';
 import type { ComparisonRecord } from '../store/decision-record.ts';
-import type { ServiceMetrics } from './metrics.ts';
+import type { ComparisonResult, ServiceMetrics } from './metrics.ts';
 import type { Decision } from './routing-service.ts';
 
 export interface ShadowOptions {
@@ -36,6 +36,8 @@ export interface ShadowRunnerOptions {
 }
 
 interface ShadowJob {
+  /** A shadow strategy's run, or an experiment control's. */
+  readonly kind: 'shadow' | 'control';
   readonly input: unknown;
   readonly primary: Decision & { ok: true };
   readonly correlationId: string;
@@ -78,33 +80,47 @@ export class ShadowRunner {
     this.#options = options;
   }
 
-  /** Called once the primary answer is sent; returns at once. */
+  /**
+   * Called once the primary answer is sent; returns at once. An explicit request is decided
+   * alike under any strategy: comparing it would only inflate the match rate.
+   */
   schedule(input: unknown, primary: Decision, correlationId: string): void {
-    if (!primary.ok) return;
+    if (!primary.ok || primary.result.routing_policy === 'explicit_request') return;
     const { shadow } = this.#options;
     if (shadow !== undefined && assignmentPoint('shadow', correlationId) < shadow.share) {
       const pathA = `primary:${primary.result.routing_metadata.routing_strategy}`;
-      this.#enqueue({ input, primary, correlationId, options: { routing_strategy: shadow.strategy }, pathA, pathB: `shadow:${shadow.strategy}` });
+      this.#enqueue({ kind: 'shadow', input, primary, correlationId, options: { routing_strategy: shadow.strategy }, pathA, pathB: `shadow:${shadow.strategy}` });
     }
     const control = primary.assignment && this.#options.experiments?.find((e) => e.name === primary.assignment!.experiment)?.variants[0];
     if (control !== undefined && control.name !== primary.assignment!.variant.name) {
       const pathA = `variant:${primary.assignment!.variant.name}`;
-      this.#enqueue({ input, primary, correlationId, options: control.options, pathA, pathB: `control:${control.name}` });
+      this.#enqueue({ kind: 'control', input, primary, correlationId, options: control.options, pathA, pathB: `control:${control.name}` });
     }
   }
 
+  /**
+   * Control runs go ahead of shadow runs: the experiment report's agreement needs them, and
+   * a slower shadow strategy would otherwise take the CPU budget they share.
+   */
   #enqueue(job: ShadowJob): void {
     if (this.#waiting.length >= MAX_WAITING) {
-      this.#options.metrics.shadowed('skipped');
+      this.#count(job.kind, 'skipped');
       return;
     }
-    this.#waiting.push(job);
+    const firstShadow = job.kind === 'control' ? this.#waiting.findIndex((waiting) => waiting.kind === 'shadow') : -1;
+    if (firstShadow < 0) this.#waiting.push(job);
+    else this.#waiting.splice(firstShadow, 0, job);
     this.#pumping ??= this.#pump().finally(() => (this.#pumping = undefined));
+  }
+
+  #count(kind: ShadowJob['kind'], result: ComparisonResult): void {
+    if (kind === 'shadow') this.#options.metrics.shadowed(result);
+    else this.#options.metrics.controlCompared(result);
   }
 
   /** Shutdown: drops the comparisons still waiting (counted as skipped) and waits for the one in progress. */
   async flush(): Promise<void> {
-    for (const _ of this.#waiting.splice(0)) this.#options.metrics.shadowed('skipped');
+    for (const job of this.#waiting.splice(0)) this.#count(job.kind, 'skipped');
     await this.#pumping;
   }
 
@@ -114,7 +130,7 @@ export class ShadowRunner {
       if (this.#options.busy()) continue;
       const job = this.#waiting.shift()!;
       if (!this.#withinBudget()) {
-        this.#options.metrics.shadowed('skipped');
+        this.#count(job.kind, 'skipped');
         continue;
       }
       this.#spentMs += await this.#compare(job);
@@ -131,8 +147,8 @@ export class ShadowRunner {
   }
 
   /** Routes the request again and records the pair; returns the time routing took (the CPU the budget counts, not the write). */
-  async #compare({ input, primary, correlationId, options, pathA, pathB }: ShadowJob): Promise<number> {
-    const { metrics, logger } = this.#options;
+  async #compare({ kind, input, primary, correlationId, options, pathA, pathB }: ShadowJob): Promise<number> {
+    const { logger } = this.#options;
     const request = input as { options?: RoutingOptions };
     const started = performance.now();
     let timeB = 0;
@@ -141,7 +157,7 @@ export class ShadowRunner {
       timeB = performance.now() - started;
       const [a, b] = [primary.result, second];
       const match = a.selected_agent === b.selected_agent;
-      metrics.shadowed(match ? 'match' : 'differ');
+      this.#count(kind, match ? 'match' : 'differ');
       await this.#options.history?.recordComparison({
         correlation_id: correlationId,
         path_a: pathA,
@@ -155,7 +171,7 @@ export class ShadowRunner {
         time_b_ms: timeB,
       });
     } catch (error) {
-      metrics.shadowed('failed');
+      this.#count(kind, 'failed');
       logger.warn({ err: error, correlation_id: correlationId, path: pathB }, 'shadow comparison failed');
     }
     return timeB || performance.now() - started;

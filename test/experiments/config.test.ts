@@ -134,6 +134,30 @@ test('an experiment needs two variants with distinct names; names are distinct a
   ]);
 });
 
+test("a field's own error does not hide the checks across fields: one pass lists every problem", () => {
+  const text = `experiments:
+  - name: one
+    salt: s
+    key: sesion
+    variants:
+      - {name: a, share: 0.5, strategy: lexical}
+      - {name: b, share: 0.5, strategy: lexical}
+  - name: one
+    key: user
+    variants:
+      - {name: a, share: 0.5, strategy: lexical}
+      - {name: a, share: 0.4, strategy: lexical}
+`;
+  assert.deepEqual(problems(text), [
+    `${FILE}:4: experiments[0].key: expected session, user, correlation_id`,
+    `${FILE}:8: experiments[1].salt: is required`,
+    `${FILE}:8: experiments[1].name: duplicate experiment name 'one' (first at experiments[0])`,
+    `${FILE}:8: experiments[1].enabled: only one experiment may be enabled at a time; 'one' already is`,
+    `${FILE}:10: experiments[1].variants: shares sum to 0.9, expected 1`,
+    `${FILE}:12: experiments[1].variants[1].name: duplicate variant name 'a' (first at variants[0])`,
+  ]);
+});
+
 test('at most one experiment is enabled', () => {
   const experiment = (name: string) => `  - name: ${name}
     salt: ${name}

@@ -63,9 +63,9 @@ test('explicit_only: true keeps an agent out of routing; a value that is not a b
   assert.deepEqual(registry.agents.map((agent) => [agent.name, agent.explicitOnly]), [['release-worker', true], ['helper', false]]);
   assert.deepEqual(registry.issues, [], 'a field is a deliberate setting: no warning');
   const workers = await put(dir, 'workers.yaml', 'agents:\n  - name: a\n    explicit_only: true\n  - name: b\n    description: Not auto-triggered by routing.\n');
-  assert.deepEqual((await loadRegistry([workers])).issues.map((issue) => issue.message), [
-    "'b' is explicit-only: its description says 'Not auto-triggered by routing', so only an explicit request (@b) reaches it",
-    'every agent is explicit-only: routing can select none of them',
+  assert.deepEqual((await loadRegistry([workers])).issues.map((issue) => [issue.line, issue.message]), [
+    [5, "'b' is explicit-only: its description says 'Not auto-triggered by routing', so only an explicit request (@b) reaches it"],
+    [2, 'every agent is explicit-only: routing can select none of them'],
   ]);
   const bad = await put(dir, 'bad.yaml', 'agents:\n  - name: release-worker\n    explicit_only: "yes"\n');
   assert.deepEqual((await loadRegistry([bad])).issues.map(formatIssue), [`${bad}:3: agents[0].explicit_only: expected true or false`]);

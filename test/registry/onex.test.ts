@@ -29,7 +29,7 @@ test('an agent whose description says it is not auto-triggered by routing is exp
   const registry = await loadRegistry([OMNICLAUDE]);
   assert.deepEqual(registry.agents.filter((agent) => agent.explicitOnly).map((agent) => agent.name), ['agent-epic-worker']);
   const [warning] = warnings(registry).filter((issue) => issue.field === 'description');
-  assert.equal(warning.file, path.join(OMNICLAUDE, 'agent-epic-worker.yaml'));
+  assert.deepEqual([warning.file, warning.line], [path.join(OMNICLAUDE, 'agent-epic-worker.yaml'), 23], 'at the description, where the words are');
   assert.match(warning.message, /'agent-epic-worker' is explicit-only: its description says 'not auto-triggered by routing'/);
   // agent-task-verifier says so in a YAML comment only: its definition leaves it routable.
   assert.equal(registry.byName.get('agent-task-verifier')?.explicitOnly, false);

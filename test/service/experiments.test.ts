@@ -96,12 +96,26 @@ describe('A/B experiments in the service', () => {
       }
       const control = ids.find((id) => !treated.includes(id))!;
       assert.deepEqual((await store.trace(control))?.comparisons, [], "the control's own decisions are not decided twice");
+      // An explicit request is decided alike by every variant: no comparison to inflate agreement.
+      // A treatment request sent after it is compared, so the queue has moved past it.
+      const [explicit, after] = Array.from({ length: 40 }, () => randomUUID()).filter((id) => assignVariant(experiment, id).name === 'reference');
+      const result = (await (await route({ user_request: `@commit ${COMMIT}` }, explicit)).json()) as RoutingResult;
+      assert.equal(result.routing_policy, 'explicit_request');
+      await route({ user_request: COMMIT }, after);
+      await eventually(async () => ((await store.trace(after))?.comparisons.length === 1 ? true : undefined));
+      assert.deepEqual((await decidedTrace(store, explicit)).comparisons, []);
     } finally {
       await store.close();
     }
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    const counted = ['match', 'differ'].reduce((sum, result) => sum + sample(metrics, 'switchboard_control_comparisons_total', { result }), 0);
+    assert.ok(counted >= treated.length, `${counted} control comparisons counted for ${treated.length} treatment decisions`);
     const report = await cli(['experiments', 'report', '--experiments', file, '--db', db, '--since', '1h', '--json']);
     const [a, b] = JSON.parse(report.stdout).experiments[0].variants;
     assert.deepEqual([a.agreement, a.compared], [null, 0]);
+    const human = await cli(['trace', treated[0], '--db', db]);
+    assert.match(human.stdout, /decision .* experiment fuzzy-vs-lexical\/reference/);
+    assert.match(human.stdout, /compare {2}variant:reference \S+ vs control:control \S+: (match|differ)/);
     assert.ok(b.compared >= treated.length && b.agreement !== null && b.agreement >= 0 && b.agreement <= 1, JSON.stringify(b));
   });
 

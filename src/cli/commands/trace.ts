@@ -13,6 +13,7 @@ function printTrace(trace: Trace): void {
       at: d.decided_at,
       line: `decision ${d.routing_path}${d.transport ? `/${d.transport}` : ''}: ${d.selected_agent ?? `no match (${d.no_match_reason ?? d.error_code})`}` +
         `${d.confidence ? ` ${d.confidence.total.toFixed(3)}` : ''}  ${d.strategy ?? ''} ${d.latency_ms.toFixed(2)} ms${d.cache_hit ? ' cached' : ''}` +
+        `${d.experiment ? `  experiment ${d.experiment}/${d.variant}` : ''}` +
         `${d.alternatives.length > 0 ? `  alternatives: ${d.alternatives.map((a) => `${a.agent_name} ${a.confidence.total.toFixed(3)}`).join(', ')}` : ''}`,
     })),
     ...trace.outcomes.map((o) => ({
