@@ -197,6 +197,9 @@ test('a phrasal verb reads as the verbs it means, not as its own words: "pull up
   assert.match(recall.recommendations[0]?.reason ?? '', /'pull up \(retrieve\)'/);
   assert.ok(!recall.recommendations.some((r) => r.agent_name === 'pr-creator'), 'the verb "pull" alone is no pull request');
   assert.equal(await firstOf(ask('pull together the tickets and commits for the migration')), 'context-gatherer');
+  const separated = await ask('the incidents we stored last year: pull them up');
+  assert.equal(separated.recommendations[0]?.agent_name, 'knowledge-query');
+  assert.match(separated.recommendations[0]?.reason ?? '', /'pull up \(retrieve\)'/, 'a pronoun may stand between verb and particle');
   // A pull request is still one: "pull request" is no phrasal verb.
   assert.equal(await firstOf(ask('open a pull request for this branch')), 'pr-creator');
 });

@@ -83,6 +83,8 @@ const TYPO_WEIGHT = 0.8;
 const MIN_PART = 4;
 /** A word only a request's follow-up need holds ("…, and then containerize it") counts this much. */
 const FOLLOW_UP_WEIGHT = 0.5;
+/** Objects that may stand between a phrasal verb and its particle ("look it up"). */
+const OBJECT_PRONOUNS: ReadonlySet<string> = new Set(['it', 'them', 'this', 'that', 'these', 'those', 'everything']);
 /** The kind of a product the request names ("stripe" → payment) counts this much of the name. */
 const KIND_WEIGHT = 0.5;
 
@@ -349,8 +351,10 @@ export class AgentIndex {
     const list = words(text);
     for (let i = 0; i < list.length; i++) {
       const word = list[i];
-      if (i + 1 < list.length && this.#addPhrasalVerb(word, list[i + 1], weight, out, seen)) {
-        i++;
+      // A pronoun object may stand between verb and particle: "figure it out", "pull them up".
+      const particleAt = OBJECT_PRONOUNS.has(list[i + 1]) ? i + 2 : i + 1;
+      if (particleAt < list.length && this.#addPhrasalVerb(word, list[particleAt], weight, out, seen)) {
+        i = particleAt;
         previous = undefined;
         continue;
       }
