@@ -243,6 +243,17 @@ test('a word the agents never use that joins two they do counts as those two: "d
   assert.match(result.recommendations[1]?.reason ?? '', /Matched 'file'/, 'a reason names the word that matched');
 });
 
+test('a joined word the agents use only in their bodies also counts as the two words their routing fields write', async () => {
+  const ask = await askLexical([
+    { name: 'docker-expert', description: 'Builds and secures Docker container images.', body: 'Write a Dockerfile with multi-stage builds.' },
+    { name: 'blog-writer', description: 'Write blog posts and articles about your app.' },
+    { name: 'uploads', description: 'Stores each uploaded file.' },
+  ]);
+  const result = await ask('write a Dockerfile for my app');
+  assert.equal(result.recommendations[0]?.agent_name, 'docker-expert');
+  assert.match(result.recommendations[0]?.reason ?? '', /'docker' \((name|description)\)/);
+});
+
 test("what tokens leave of a contraction is no word (\"we're\" is not \"re\"), but a negation is", () => {
   assert.deepEqual(terms("we're sure it'll start, you've seen it"), ['sure', 'start', 'seen']);
   assert.deepEqual(terms("don't cancel"), ['don', 'cancel']);

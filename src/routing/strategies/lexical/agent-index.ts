@@ -24,6 +24,7 @@ export const FIELD_WEIGHTS = {
 } as const;
 export type Field = keyof typeof FIELD_WEIGHTS;
 const FIELDS = Object.keys(FIELD_WEIGHTS) as Field[];
+const BODY_FIELD = FIELDS.indexOf('body');
 
 /** The fields whose entries are phrases, each naming one situation whole (trigger-phrases.ts). */
 export type PhraseField = Extract<Field, 'triggers' | 'contextTriggers'>;
@@ -370,6 +371,16 @@ export class AgentIndex {
       if (stemmed === undefined) continue;
       let term = stemmed;
       let termWeight = weight;
+      if (this.#bodyOnly(term)) {
+        // Known from bodies only ("Dockerfile" in a system prompt): its parts, where the
+        // routing fields write them ("Docker" in the description), count beside it.
+        const parts = this.#split(word);
+        for (const part of parts ?? []) {
+          if (seen.has(part.term)) continue;
+          seen.add(part.term);
+          out.push({ term: part.term, word: part.word, weight, mass: 0 });
+        }
+      }
       if (!this.postings.has(term)) {
         const parts = this.#split(word);
         if (parts !== undefined) {
@@ -422,6 +433,12 @@ export class AgentIndex {
       out.push({ term, word: `${verb} ${particle} (${meaning})`, weight, mass: weight / known.length });
     }
     return true;
+  }
+
+  /** Whether every agent that uses `term` uses it in its body only. */
+  #bodyOnly(term: string): boolean {
+    const list = this.postings.get(term);
+    return list !== undefined && list.fields.every((field) => field === BODY_FIELD);
   }
 
   /**
