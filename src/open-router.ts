@@ -74,7 +74,7 @@ export async function openRouter(paths: string[], options: OpenOptions = {}): Pr
     const errors = registry.issues.filter((issue) => issue.severity === 'error').length;
     throw new SwitchboardError(
       errors > 0 ? 'REGISTRY_LOAD_FAILED' : 'NO_AGENTS_AVAILABLE',
-      `no agents loaded from ${paths.join(', ')}${errors > 0 ? ` (${errors} errors)` : ''}`,
+      `no agents loaded from ${paths.join(', ')}${errors > 0 ? ` (${errors} error${errors === 1 ? '' : 's'})` : ''}`,
     );
   }
   const { router, encoder } = await indexRegistry(registry, options);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Registry } from '../registry/agent.ts';
 import { SwitchboardError } from '../errors.ts';
 
 /** One labelled request: `expected` lists every acceptable agent; empty means no agent fits. */
@@ -61,4 +62,15 @@ export async function readLabelledSet(file: string): Promise<LabelledRequest[]> 
     if (line.trim() !== '') rows.push(fromJsonLine(line, file, index + 1));
   });
   return rows;
+}
+
+/**
+ * The expected agents of `rows` that `registry` has no agent of that name for, each with the
+ * agent that has it as an alias, if one does: rows expecting them can never be right, which
+ * usually means the set was written for another registry.
+ */
+export function unknownExpectedAgents(rows: readonly LabelledRequest[], registry: Registry): { name: string; aliasOf?: string }[] {
+  const aliases = new Map(registry.agents.flatMap((agent) => agent.aliases.map((alias): [string, string] => [alias, agent.name])));
+  const unknown = new Set(rows.flatMap((row) => row.expected).filter((name) => !registry.byName.has(name)));
+  return [...unknown].map((name) => ({ name, ...(aliases.has(name) && { aliasOf: aliases.get(name) }) }));
 }

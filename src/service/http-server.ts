@@ -29,6 +29,12 @@ export interface HttpServerOptions {
 /** A caller may name its request (to send feedback on it later); the answer always says which id it got. */
 export const CORRELATION_HEADER = 'x-correlation-id';
 
+/** The caller's own id, when it sent a valid one. */
+function givenCorrelationId(request: FastifyRequest): string | undefined {
+  const given = request.headers[CORRELATION_HEADER];
+  return typeof given === 'string' && isUuid(given) ? given.toLowerCase() : undefined;
+}
+
 function correlationIdOf(request: FastifyRequest): string {
   const given = request.headers[CORRELATION_HEADER];
   if (given === undefined) return randomUUID();
@@ -87,6 +93,8 @@ export function buildHttpServer(service: RoutingService, options: HttpServerOpti
     if (request.routeOptions.url === '/feedback') service.metrics.feedback('invalid', 'http');
     if (failure.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     const message = failure.code === 'INVALID_REQUEST' ? describe(error, request) : failure.payload.error_message;
+    // A body the framework refused (not JSON, too large, another content type) still gets an id to quote.
+    if (isRoute) reply.header(CORRELATION_HEADER, givenCorrelationId(request) ?? randomUUID());
     return reply.code(failure.status).send({ ...failure.payload, error_message: message });
   });
 

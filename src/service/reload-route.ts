@@ -24,7 +24,7 @@ export function registerReloadRoute(app: FastifyInstance, reloader: RegistryRelo
     if (outcome.result !== 'rejected') return reply.send(outcome);
     return reply.code(422).send({
       error_code: 'REGISTRY_LOAD_FAILED',
-      error_message: `registry change rejected (${outcome.errors.length} errors): still serving ${outcome.registry_version}`,
+      error_message: `registry change rejected (${outcome.errors.length} error${outcome.errors.length === 1 ? '' : 's'}): still serving ${outcome.registry_version}`,
       ...outcome,
     });
   });

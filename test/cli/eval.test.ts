@@ -44,6 +44,15 @@ describe('switchboard eval', { concurrency: CONCURRENCY }, () => {
     assert.ok(report.top1 >= 0.98, `top1 ${report.top1}; misses ${JSON.stringify(report.misses)}`);
   });
 
+  test('a set expecting agents the registry lacks says so on stderr, naming aliases; the report is unchanged', async () => {
+    const run = await cli(['eval', '--registry', OMNICLAUDE, '--set', GOLDEN, '--strategy', 'lexical', '--json']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /^switchboard: \d+ agent names the set expects are not in the registry: .*'testing' \(an alias of 'agent-testing'\)/m);
+    assert.equal((JSON.parse(run.stdout) as EvalReport).n, 102);
+    const matching = await cli(['eval', '--registry', OMNICLAUDE_INDEX, '--set', GOLDEN, '--strategy', 'lexical', '--json']);
+    assert.doesNotMatch(matching.stderr, /not in the registry/);
+  });
+
   test('human output summarises accuracy per kind and names the strategy', async () => {
     const run = await cli(['eval', '--registry', OMNICLAUDE_INDEX, '--set', GOLDEN, '--strategy', 'enhanced_fuzzy_matching']);
     assert.equal(run.status, 0, run.stderr);

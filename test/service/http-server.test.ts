@@ -123,6 +123,7 @@ describe('POST /route', () => {
       assert.deepEqual(Object.keys(response.json()).sort(), ['error_code', 'error_message']);
       assert.equal(response.json().error_code, 'INVALID_REQUEST');
       assert.match(response.json().error_message, message);
+      assert.match(String(response.headers['x-correlation-id']), /^[0-9a-f-]{36}$/, 'every answer names its id');
       const next = await route({ user_request: COMMIT });
       assert.equal(next.statusCode, 200);
     });

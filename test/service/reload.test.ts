@@ -113,7 +113,7 @@ describe('POST /reload', () => {
     assert.equal(refusal.errors.length, 1);
     assert.ok(refusal.errors[0].startsWith(`${path.join(dir, 'team.yaml')}:`), refusal.errors[0]);
     assert.match(refusal.errors[0], /\.yaml:\d+: YAML syntax error/);
-    assert.match(refusal.error_message, new RegExp(`rejected \\(1 errors\\): still serving ${withDelta}`));
+    assert.match(refusal.error_message, new RegExp(`rejected \\(1 error\\): still serving ${withDelta}`));
     const health = (await app.inject({ method: 'GET', url: '/health' })).json();
     assert.equal(health.status, 'ok', 'a broken file does not take the instance out of service');
     assert.equal(health.registry_version, withDelta);

@@ -152,7 +152,7 @@ describe('switchboard serve', { timeout: 60_000 }, () => {
     await writeFile(file, 'agents:\n  - triggers: [telescope]\n');
     const broken = await cli(['reload', '--service', service, '--token', 'sesame']);
     assert.equal(broken.status, 1);
-    assert.match(broken.stderr, /^switchboard: registry change rejected \(1 errors\): still serving [0-9a-f]{16}\n/);
+    assert.match(broken.stderr, /^switchboard: registry change rejected \(1 error\): still serving [0-9a-f]{16}\n/);
     assert.ok(broken.stderr.includes(`  ${file}:2: agents[0].name: is required\n`), broken.stderr);
 
     const unreachable = await cli(['reload', '--service', 'http://127.0.0.1:1', '--token', 'sesame']);

@@ -1,7 +1,7 @@
 import { SwitchboardError } from '../../errors.ts';
 import { evaluate } from '../../eval/evaluate.ts';
 import { learnFrom } from '../../eval/learn.ts';
-import { readLabelledSet } from '../../eval/labelled-set.ts';
+import { readLabelledSet, unknownExpectedAgents } from '../../eval/labelled-set.ts';
 import { openRouter } from '../../open-router.ts';
 import { percent, printIssue, table } from '../format.ts';
 import { parseCommand, parseNumber, REGISTRY_OPTION, registryPaths } from '../options.ts';
@@ -25,6 +25,14 @@ export async function runEval(args: string[]): Promise<number> {
     onIssue: (issue) => issue.severity === 'error' && printIssue(issue),
     onNotice: (message) => process.stderr.write(`switchboard: ${message}\n`),
   });
+  const unknown = unknownExpectedAgents(rows, router.registry);
+  if (unknown.length > 0) {
+    const named = unknown.slice(0, 5).map(({ name, aliasOf }) => (aliasOf ? `'${name}' (an alias of '${aliasOf}')` : `'${name}'`));
+    process.stderr.write(
+      `switchboard: ${unknown.length} agent name${unknown.length === 1 ? '' : 's'} the set expects ${unknown.length === 1 ? 'is' : 'are'} not in the registry: ` +
+        `${named.join(', ')}${unknown.length > 5 ? ', …' : ''}; rows expecting only ${unknown.length === 1 ? 'it' : 'them'} cannot be right. Is this the registry the set was written for?\n`,
+    );
+  }
   if (values['learn-from'] !== undefined) {
     const perAgent = parseNumber(values['learn-per-agent'], '--learn-per-agent') ?? Infinity;
     const learned = await learnFrom(router, await readLabelledSet(values['learn-from']), perAgent);
