@@ -89,7 +89,9 @@ export class ShadowRunner {
     const { shadow } = this.#options;
     if (shadow !== undefined && assignmentPoint('shadow', correlationId) < shadow.share) {
       const pathA = `primary:${primary.result.routing_metadata.routing_strategy}`;
-      this.#enqueue({ kind: 'shadow', input, primary, correlationId, options: { routing_strategy: shadow.strategy }, pathA, pathB: `shadow:${shadow.strategy}` });
+      // The options the answer was decided with (a variant's threshold too), only the strategy swapped.
+      const options = { ...primary.assignment?.variant.options, routing_strategy: shadow.strategy };
+      this.#enqueue({ kind: 'shadow', input, primary, correlationId, options, pathA, pathB: `shadow:${shadow.strategy}` });
     }
     const control = primary.assignment && this.#options.experiments?.find((e) => e.name === primary.assignment!.experiment)?.variants[0];
     if (control !== undefined && control.name !== primary.assignment!.variant.name) {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { RoutingResult } from '../../src/contracts/routing.ts';
@@ -58,4 +59,38 @@ test('a shadowed request is answered by the primary strategy and recorded as a c
   assert.equal(counted, shadowed.length);
   assert.ok(stats.comparisons.match_rate !== null);
   assert.deepEqual(Object.keys(stats.comparisons.by_path_b), ['shadow:enhanced_fuzzy_matching'], 'shadow runs are told apart from replays');
+});
+
+test("a shadow run decides with the options the answer was decided with, an experiment variant's too: only the strategy differs", async (t) => {
+  const db = path.join(folder.dir, 'shadow-variant.db');
+  const experiments = path.join(folder.dir, 'strict.yaml');
+  // The treatment answers no match to nearly everything; a shadow with the same strategy and
+  // the variant's threshold must agree with it, one with the default threshold would not.
+  await writeFile(experiments, `experiments:
+  - name: strict
+    salt: s
+    key: correlation_id
+    variants:
+      - {name: control, share: 0.5, strategy: lexical}
+      - {name: strict, share: 0.5, strategy: lexical, min_confidence: 1}
+`);
+  const running = await startService({
+    logger: silent, registry: [REGISTRY], strategy: 'lexical', httpPort: 0, experiments,
+    history: { db, spoolDir: path.join(folder.dir, 'spool-variant') },
+    shadow: { strategy: 'lexical', share: 1 },
+  });
+  t.after(() => running.stop());
+  const ids = Array.from({ length: 20 }, () => randomUUID());
+  for (const id of ids) {
+    await fetch(`${running.url}/route`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-correlation-id': id }, body: JSON.stringify({ user_request: COMMIT }) });
+  }
+  const store = new SqliteStore(db);
+  t.after(() => store.close());
+  const shadows = await eventually(async () => {
+    const traces = await Promise.all(ids.map((id) => store.trace(id)));
+    const found = traces.flatMap((trace) => trace?.comparisons.filter((c) => c.path_b === 'shadow:lexical') ?? []);
+    return found.length === ids.length ? found : undefined;
+  });
+  assert.ok(shadows.every((comparison) => comparison.match), JSON.stringify(shadows.filter((c) => !c.match)));
+  assert.ok(shadows.some((comparison) => comparison.agent_a === null), 'some answers were the strict variant\'s no match');
 });
