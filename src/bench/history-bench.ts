@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DecisionRecord } from '../store/decision-record.ts';
+import type { ComparisonRecord, DecisionRecord } from '../store/decision-record.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { DecisionWriter } from '../store/decision-writer.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
@@ -53,11 +53,12 @@ function syntheticDecision(i: number): DecisionRecord {
 }
 
 /** The store, or "down" (unavailable) while `down` is set: the writer's outage, without touching the server. */
-function switchable(store: DecisionStore): { writeDecisions: DecisionStore['writeDecisions']; down: boolean } {
+function switchable(store: DecisionStore): Pick<DecisionStore, 'writeDecisions' | 'writeComparison'> & { down: boolean } {
+  const outage = () => Promise.reject(new StoreUnavailableError(store.location, new Error('outage simulated by the benchmark')));
   const target = {
     down: false,
-    writeDecisions: (batch: readonly DecisionRecord[]) =>
-      target.down ? Promise.reject(new StoreUnavailableError(store.location, new Error('outage simulated by the benchmark'))) : store.writeDecisions(batch),
+    writeDecisions: (batch: readonly DecisionRecord[]) => (target.down ? outage() : store.writeDecisions(batch)),
+    writeComparison: (comparison: ComparisonRecord) => (target.down ? outage() : store.writeComparison(comparison)),
   };
   return target;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RoutingDecisionEvent } from '../contracts/events.ts';
 import { HISTORY_POLICY, historySnapshot } from '../routing/history.ts';
@@ -75,10 +76,9 @@ export class DecisionHistory {
     this.#log.record(toDecisionRecord(event));
   }
 
-  /** A shadow comparison, written at once: the shadow runner sends them one at a time, within its CPU budget. */
-  async recordComparison(comparison: ComparisonRecord): Promise<void> {
-    await this.#log.ensureSchema();
-    await this.#log.store.writeComparison(comparison);
+  /** Queues a comparison (a shadow or control run); never blocks, never throws. Timed now, though written later. */
+  recordComparison(comparison: Omit<ComparisonRecord, 'comparison_id' | 'compared_at'>): void {
+    this.#log.recordComparison({ ...comparison, comparison_id: randomUUID(), compared_at: new Date().toISOString() });
   }
 
   /** See DecisionLog.recordOutcome: INVALID_REQUEST, UNKNOWN_CORRELATION_ID or SERVICE_UNAVAILABLE. */

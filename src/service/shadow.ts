@@ -15,7 +15,8 @@ export interface ShadowOptions {
 
 /** Where comparisons are kept (the decision history). */
 export interface ComparisonSink {
-  recordComparison(comparison: ComparisonRecord): Promise<void>;
+  /** Never blocks, never throws: the history's writer keeps it, spooled while the database is away. */
+  recordComparison(comparison: Omit<ComparisonRecord, 'comparison_id' | 'compared_at'>): void;
 }
 
 export interface ShadowRunnerOptions {
@@ -160,7 +161,7 @@ export class ShadowRunner {
       const [a, b] = [primary.result, second];
       const match = a.selected_agent === b.selected_agent;
       this.#count(kind, match ? 'match' : 'differ');
-      await this.#options.history?.recordComparison({
+      this.#options.history?.recordComparison({
         correlation_id: correlationId,
         path_a: pathA,
         path_b: pathB,

@@ -1,5 +1,5 @@
 import { SwitchboardError } from '../errors.ts';
-import { checkOutcome, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
+import { checkOutcome, type ComparisonRecord, type DecisionRecord, type OutcomeRecord } from './decision-record.ts';
 import type { DecisionStore } from './decision-store.ts';
 import { DecisionWriter, type WriterLogger, type WriterMetrics } from './decision-writer.ts';
 import { openStore, type StoreLocation } from './open-store.ts';
@@ -58,6 +58,12 @@ export class DecisionLog {
           });
           return this.store.writeDecisions(batch);
         },
+        writeComparison: async (comparison) => {
+          await this.ensureSchema().catch((error: unknown) => {
+            throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(this.store.location, error);
+          });
+          return this.store.writeComparison(comparison);
+        },
       },
       spoolFile: slot.file,
       logger,
@@ -67,6 +73,11 @@ export class DecisionLog {
   /** Queues a decision; never blocks, never throws. */
   record(decision: DecisionRecord): void {
     this.#writer.record(decision);
+  }
+
+  /** Queues a comparison, kept like a decision (spooled while the database is away). */
+  recordComparison(comparison: ComparisonRecord): void {
+    this.#writer.record({ comparison });
   }
 
   /**

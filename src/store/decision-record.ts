@@ -55,6 +55,8 @@ export interface OutcomeRecord {
 
 /** Two decisions for one request (a shadow run): which paths, which agents, did they agree. */
 export interface ComparisonRecord {
+  /** Writes are idempotent on it: a comparison replayed from the spool lands once. */
+  comparison_id: string;
   correlation_id: string;
   path_a: string;
   path_b: string;
@@ -66,6 +68,13 @@ export interface ComparisonRecord {
   time_a_ms: number;
   time_b_ms: number;
   compared_at?: string;
+}
+
+/** A row of the history's background writer: a decision, or a comparison of two decisions of one request. */
+export type HistoryRow = DecisionRecord | { readonly comparison: ComparisonRecord };
+
+export function isComparison(row: HistoryRow): row is { readonly comparison: ComparisonRecord } {
+  return 'comparison' in row;
 }
 
 /** The record of a decision event; the event id becomes the decision id. */

@@ -49,7 +49,7 @@ export interface Trace {
   request: { user_request: string; context: Record<string, string>; options: Record<string, unknown>; received_at: string } | null;
   decisions: Omit<DecisionRecord, 'correlation_id' | 'request' | 'context' | 'options' | 'received_at'>[];
   outcomes: Required<Omit<OutcomeRecord, 'correlation_id'>>[];
-  comparisons: Required<Omit<ComparisonRecord, 'correlation_id'>>[];
+  comparisons: Required<Omit<ComparisonRecord, 'correlation_id' | 'comparison_id'>>[];
 }
 
 export interface Stats {

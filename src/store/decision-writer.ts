@@ -1,4 +1,4 @@
-import type { DecisionRecord } from './decision-record.ts';
+import { isComparison, type DecisionRecord, type HistoryRow } from './decision-record.ts';
 import type { DecisionStore } from './decision-store.ts';
 import { Spool } from './spool.ts';
 import { StoreUnavailableError } from './store-errors.ts';
@@ -10,7 +10,7 @@ export interface WriterLogger {
 }
 
 export interface DecisionWriterOptions {
-  readonly store: Pick<DecisionStore, 'writeDecisions'>;
+  readonly store: Pick<DecisionStore, 'writeDecisions' | 'writeComparison'>;
   /** The spool file; keep one per process (e.g. `<data dir>/spool-<instance>.jsonl`). */
   readonly spoolFile: string;
   /**
@@ -61,7 +61,7 @@ function yieldToEventLoop(): Promise<void> {
  * writer that starts with a non-empty spool (a restart after a crash) replays it first.
  */
 export class DecisionWriter {
-  readonly #store: Pick<DecisionStore, 'writeDecisions'>;
+  readonly #store: Pick<DecisionStore, 'writeDecisions' | 'writeComparison'>;
   readonly #spool: Spool;
   readonly #maxQueue: number;
   readonly #hardLimit: number;
@@ -70,7 +70,7 @@ export class DecisionWriter {
   readonly #retryBaseMs: number;
   readonly #retryMaxMs: number;
   readonly #logger: WriterLogger | undefined;
-  #queue: DecisionRecord[] = [];
+  #queue: HistoryRow[] = [];
   #spooling: boolean;
   #retryAt = 0;
   #backoffMs: number;
@@ -105,8 +105,8 @@ export class DecisionWriter {
     this.#loop = this.#run();
   }
 
-  /** Never blocks, never throws: the decision is written later, or spooled. */
-  record(decision: DecisionRecord): void {
+  /** Never blocks, never throws: the row (a decision or a comparison) is written later, or spooled. */
+  record(decision: HistoryRow): void {
     if (this.#closing) {
       this.#drop(1, 'decision recorded after the writer closed');
       return;
@@ -230,10 +230,13 @@ export class DecisionWriter {
   }
 
   /** false when the database is unavailable; other failures are the rows' fault and are isolated. */
-  async #write(batch: DecisionRecord[]): Promise<boolean> {
+  async #write(batch: HistoryRow[]): Promise<boolean> {
     const started = performance.now();
     try {
-      await this.#store.writeDecisions(batch);
+      const decisions = batch.filter((row): row is DecisionRecord => !isComparison(row));
+      if (decisions.length > 0) await this.#store.writeDecisions(decisions);
+      // Comparisons are few (a shadow's share, within its CPU budget): one statement each.
+      for (const row of batch) if (isComparison(row)) await this.#store.writeComparison(row.comparison);
       this.#written(batch.length, performance.now() - started);
       return true;
     } catch (error) {
@@ -247,11 +250,13 @@ export class DecisionWriter {
   }
 
   /** A batch the database refused: find the bad rows so that the good ones still land. */
-  async #writeOneByOne(batch: DecisionRecord[], batchError: unknown): Promise<boolean> {
+  async #writeOneByOne(batch: HistoryRow[], batchError: unknown): Promise<boolean> {
     if (batch.length === 1) {
       this.#metrics.rejected_rows++;
       this.#finished++;
-      this.#logger?.error({ err: batchError, decision_id: batch[0].decision_id }, 'decision rejected by the store');
+      const [row] = batch;
+      const id = isComparison(row) ? { comparison_id: row.comparison.comparison_id } : { decision_id: row.decision_id };
+      this.#logger?.error({ err: batchError, ...id }, 'row rejected by the store');
       return true;
     }
     for (const record of batch) {

@@ -85,6 +85,15 @@ export const MIGRATIONS: readonly Migration[] = [
       create index comparisons_by_time on comparisons (compared_at);
     `,
   },
+  {
+    version: 2,
+    name: 'comparison ids',
+    // Comparisons go through the writer's spool like decisions; an id makes a replayed one land once.
+    sql: (t) => `
+      alter table comparisons add column comparison_id ${t.uuid};
+      create unique index comparisons_by_id on comparisons (comparison_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

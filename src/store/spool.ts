@@ -1,9 +1,9 @@
 import { mkdirSync, openSync, closeSync, fstatSync, ftruncateSync, readSync, writeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
-import type { DecisionRecord } from './decision-record.ts';
+import type { HistoryRow } from './decision-record.ts';
 
 /**
- * The writer's disk buffer for an outage: an append-only file, one JSON decision per line,
+ * The writer's disk buffer for an outage: an append-only file, one JSON row per line,
  * synced after every append, so that an acknowledged batch survives a crash. It is read back
  * from the start, in order, and emptied only once all of it is in the database.
  *
@@ -30,7 +30,7 @@ export class Spool {
   }
 
   /** Appends what fits under the disk limit, then syncs; returns how many records did not fit. */
-  append(records: readonly DecisionRecord[]): number {
+  append(records: readonly HistoryRow[]): number {
     let text = '';
     // Counted as it grows: measuring the whole text per record made a large append quadratic.
     let textBytes = 0;
@@ -53,14 +53,14 @@ export class Spool {
   }
 
   /** Whole records from byte `offset`, reading about `chunkBytes`; `next` is where to go on. */
-  read(offset: number, chunkBytes: number): { records: DecisionRecord[]; next: number } {
+  read(offset: number, chunkBytes: number): { records: HistoryRow[]; next: number } {
     const buffer = Buffer.alloc(Math.min(chunkBytes, this.#size - offset));
     const length = readSync(this.#fd, buffer, 0, buffer.length, offset);
     const end = buffer.subarray(0, length).lastIndexOf(0x0a) + 1;
     // One line longer than the chunk: read on until its end (every append ends with a newline).
     if (end === 0 && offset + length < this.#size) return this.read(offset, chunkBytes * 2);
     const text = buffer.toString('utf8', 0, end);
-    const records = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as DecisionRecord);
+    const records = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as HistoryRow);
     return { records, next: offset + end };
   }
 

@@ -74,12 +74,13 @@ export function outcomeParams(outcome: OutcomeRecord, dialect: Dialect): Param[]
 }
 
 export const INSERT_COMPARISON = `insert into comparisons
-  (correlation_id, path_a, path_b, agent_a, agent_b, confidence_a, confidence_b, "match", time_a_ms, time_b_ms, compared_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  (comparison_id, correlation_id, path_a, path_b, agent_a, agent_b, confidence_a, confidence_b, "match", time_a_ms, time_b_ms, compared_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict do nothing`;
 
 export function comparisonParams(comparison: ComparisonRecord, dialect: Dialect): Param[] {
   return [
-    comparison.correlation_id, comparison.path_a, comparison.path_b, comparison.agent_a, comparison.agent_b,
+    comparison.comparison_id, comparison.correlation_id, comparison.path_a, comparison.path_b, comparison.agent_a, comparison.agent_b,
     comparison.confidence_a, comparison.confidence_b, dialect.bool(comparison.match), comparison.time_a_ms,
     comparison.time_b_ms, comparison.compared_at ?? new Date().toISOString(),
   ];

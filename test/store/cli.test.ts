@@ -29,7 +29,7 @@ describe('switchboard db, trace and stats on the embedded store', () => {
     assert.deepEqual(parsed.pending, []);
     const migrate = await cli(['db', 'migrate'], { env });
     assert.equal(migrate.status, 0, migrate.stderr);
-    assert.match(migrate.stdout, /schema version 1 of 1/);
+    assert.match(migrate.stdout, /schema version 2 of 2/);
   });
 
   test('trace --json prints the documented shape; an unknown id exits 1', async () => {

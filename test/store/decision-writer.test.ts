@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -114,6 +115,32 @@ describe('DecisionWriter', () => {
     await store.close();
   });
 
+  test('comparisons recorded while the store is down are spooled with the decisions and land once', async () => {
+    const writer = new DecisionWriter({ store, spoolFile, batchSize: 20, flushIntervalMs: 5, retryBaseMs: 20, retryMaxMs: 40 });
+    store.down = true;
+    const records = make(30);
+    const comparisons = records.slice(0, 10).map((record) => ({
+      comparison_id: randomUUID(), correlation_id: record.correlation_id, path_a: 'variant:b', path_b: 'control:a',
+      agent_a: 'x', agent_b: 'y', confidence_a: 0.9, confidence_b: 0.8, match: false, time_a_ms: 2, time_b_ms: 1,
+      compared_at: new Date().toISOString(),
+    }));
+    for (const [i, record] of records.entries()) {
+      writer.record(record);
+      if (i < comparisons.length) writer.record({ comparison: comparisons[i] });
+    }
+    await sleep(100);
+    assert.ok(writer.metrics().spooling && writer.metrics().spool_bytes > 0);
+    // A replay that half-landed before: the same rows again must not duplicate them.
+    store.down = false;
+    await store.inner.writeComparison(comparisons[0]);
+    await writer.close();
+    assert.equal(await countIn(records), 30);
+    const traces = await Promise.all(records.slice(0, 10).map((record) => store.trace(record.correlation_id)));
+    assert.deepEqual(traces.map((trace) => trace?.comparisons.length), Array(10).fill(1));
+    assert.equal(writer.metrics().rows_written, 40);
+    await store.close();
+  });
+
   test('a row the store refuses is skipped and logged; the rest of its batch lands', async () => {
     const log = logger();
     const writer = new DecisionWriter({ store, spoolFile, batchSize: 10, flushIntervalMs: 5, logger: log });
@@ -123,7 +150,7 @@ describe('DecisionWriter', () => {
     await writer.close();
     assert.equal(writer.metrics().rejected_rows, 1);
     assert.equal(await countIn(records), 9);
-    assert.deepEqual(log.errors, ['decision rejected by the store']);
+    assert.deepEqual(log.errors, ['row rejected by the store']);
     await store.close();
   });
 

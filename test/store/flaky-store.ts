@@ -35,7 +35,10 @@ export class FlakyStore implements DecisionStore {
   migrate = () => this.inner.migrate();
   status = () => this.inner.status();
   writeOutcome: DecisionStore['writeOutcome'] = (outcome) => this.inner.writeOutcome(outcome);
-  writeComparison: DecisionStore['writeComparison'] = (comparison) => this.inner.writeComparison(comparison);
+  writeComparison: DecisionStore['writeComparison'] = async (comparison) => {
+    if (this.down) throw new StoreUnavailableError(this.location, new Error('down for the test'));
+    return this.inner.writeComparison(comparison);
+  };
   trace: DecisionStore['trace'] = (id) => this.inner.trace(id);
   stats: DecisionStore['stats'] = (query) => this.inner.stats(query);
   agentOutcomes: DecisionStore['agentOutcomes'] = (query) => this.inner.agentOutcomes(query);

@@ -83,7 +83,7 @@ export function storeContract(name: string, open: () => Promise<DecisionStore>, 
       assert.equal(await store.writeOutcome({ correlation_id: correlation, success: false, recorded_at: at(40), source: 'user' }), true);
       assert.equal(await store.writeOutcome({ correlation_id: correlation, success: true, quality_score: 0.9, note: 'good', recorded_at: at(30) }), true);
       await store.writeComparison({
-        correlation_id: correlation, path_a: 'event', path_b: 'local', agent_a: 'security-auditor', agent_b: null,
+        comparison_id: randomUUID(), correlation_id: correlation, path_a: 'event', path_b: 'local', agent_a: 'security-auditor', agent_b: null,
         confidence_a: 0.82, confidence_b: null, match: false, time_a_ms: 3.5, time_b_ms: 0.4, compared_at: at(50),
       });
       const trace = await store.trace(correlation.toUpperCase());
@@ -139,7 +139,7 @@ export function storeContract(name: string, open: () => Promise<DecisionStore>, 
         await fresh.writeOutcome({ correlation_id: a[2].correlation_id, success: true, recorded_at: at(22) });
         await fresh.writeOutcome({ correlation_id: old.correlation_id, success: true, recorded_at: at(-5) });
         for (const match of [true, true, false]) {
-          await fresh.writeComparison({ correlation_id: b.correlation_id, path_a: 'event', path_b: 'local', agent_a: 'beta', agent_b: 'beta', confidence_a: 0.7, confidence_b: 0.6, match, time_a_ms: 2, time_b_ms: 1, compared_at: at(30) });
+          await fresh.writeComparison({ comparison_id: randomUUID(), correlation_id: b.correlation_id, path_a: 'event', path_b: 'local', agent_a: 'beta', agent_b: 'beta', confidence_a: 0.7, confidence_b: 0.6, match, time_a_ms: 2, time_b_ms: 1, compared_at: at(30) });
         }
         const stats = await fresh.stats({ since });
         assert.equal(stats.since, since.toISOString());
@@ -223,9 +223,9 @@ export function storeContract(name: string, open: () => Promise<DecisionStore>, 
       await store.writeOutcome({ correlation_id: control.correlation_id, success: false, recorded_at: new Date(Date.now() - 1_000).toISOString() });
       await store.writeOutcome({ correlation_id: control.correlation_id, success: true });
       const compared = { agent_a: null, agent_b: 'a', confidence_a: null, confidence_b: 0.8, time_a_ms: 3, time_b_ms: 1 };
-      await store.writeComparison({ ...compared, correlation_id: treated.correlation_id, path_a: 'variant:treatment', path_b: 'control:control', match: false });
+      await store.writeComparison({ ...compared, comparison_id: randomUUID(), correlation_id: treated.correlation_id, path_a: 'variant:treatment', path_b: 'control:control', match: false });
       // A shadow run of the same request is no run with the control's options.
-      await store.writeComparison({ ...compared, correlation_id: uncompared.correlation_id, path_a: 'primary:lexical', path_b: 'shadow:hybrid', match: true });
+      await store.writeComparison({ ...compared, comparison_id: randomUUID(), correlation_id: uncompared.correlation_id, path_a: 'primary:lexical', path_b: 'shadow:hybrid', match: true });
       const rows = (await store.experimentDecisions({ since, experiment })).sort((a, b) => a.variant.localeCompare(b.variant) || a.latency_ms - b.latency_ms);
       assert.deepEqual(rows, [
         { experiment, variant: 'control', selected_agent: 'a', confidence_total: control.confidence!.total, latency_ms: 2, outcome_success: true, control_match: null },

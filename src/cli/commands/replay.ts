@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { kafkaBrokers } from '../../client/kafka.ts';
 import { topicNames } from '../../contracts/topics.ts';
 import { SwitchboardError } from '../../errors.ts';
@@ -68,6 +69,7 @@ async function kafkaRecordings(source: Extract<Source, { from: 'kafka' }>): Prom
 /** A replayed row as a shadow comparison: the recorded decision against the replayed one. */
 async function recordComparison(store: DecisionStore, row: ReplayRow): Promise<void> {
   await store.writeComparison({
+    comparison_id: randomUUID(),
     correlation_id: row.correlation_id,
     path_a: 'original',
     path_b: `replay:${row.strategy}`,
