@@ -371,24 +371,13 @@ export class AgentIndex {
       if (stemmed === undefined) continue;
       let term = stemmed;
       let termWeight = weight;
-      if (this.#bodyOnly(term)) {
-        // Known from bodies only ("Dockerfile" in a system prompt): its parts, where the
-        // routing fields write them ("Docker" in the description), count beside it.
-        const parts = this.#split(word);
-        for (const part of parts ?? []) {
-          if (seen.has(part.term)) continue;
-          seen.add(part.term);
-          out.push({ term: part.term, word: part.word, weight, mass: 0 });
-        }
-      }
+      // Known from bodies only ("Dockerfile" in a system prompt): its parts, where the routing
+      // fields write them ("Docker" in the description), count beside it. Length first: it is cheap.
+      if (word.length >= 2 * MIN_PART && this.#bodyOnly(term)) this.#addParts(this.#split(word), weight, 0, out, seen);
       if (!this.postings.has(term)) {
         const parts = this.#split(word);
         if (parts !== undefined) {
-          for (const part of parts) {
-            if (seen.has(part.term)) continue;
-            seen.add(part.term);
-            out.push({ term: part.term, word: part.word, weight, mass: weight });
-          }
+          this.#addParts(parts, weight, weight, out, seen);
           continue;
         }
         const fixed = this.#typos.correct(word);
@@ -413,14 +402,12 @@ export class AgentIndex {
    * `verb particle` read as the verbs it means ("pull up" → retrieve, search), those the
    * registry knows, in place of its own words; false, and nothing added, when it is no
    * phrasal verb, the registry writes it itself (as two words or one), or knows none of its
-   * verbs. The verbs share the idf mass of the
-   * request's one word.
+   * verbs. The verbs share the idf mass of the request's one word.
    */
   #addPhrasalVerb(verb: string, particle: string, weight: number, out: QueryTerm[], seen: Set<string>): boolean {
     const meanings = PHRASAL_VERBS.get(verb)?.get(particle);
     if (meanings === undefined) return false;
-    // The registry's own wording wins: a dictionary agent's "look up a word", a fitness
-    // agent's "workout" (joined below like any compound).
+    // The registry's own wording wins: a dictionary agent's "look up a word", a fitness agent's "workout".
     if (this.#typos.vocabulary.has(verb + particle) || this.#writtenPhrasalVerbs.has(`${verb} ${particle}`)) return false;
     const known = meanings.flatMap((meaning) => {
       const term = termOf(meaning);
@@ -433,6 +420,14 @@ export class AgentIndex {
       out.push({ term, word: `${verb} ${particle} (${meaning})`, weight, mass: weight / known.length });
     }
     return true;
+  }
+
+  #addParts(parts: readonly { word: string; term: string }[] | undefined, weight: number, mass: number, out: QueryTerm[], seen: Set<string>): void {
+    for (const part of parts ?? []) {
+      if (seen.has(part.term)) continue;
+      seen.add(part.term);
+      out.push({ term: part.term, word: part.word, weight, mass });
+    }
   }
 
   /** Whether every agent that uses `term` uses it in its body only. */
