@@ -52,16 +52,11 @@ export class DecisionLog {
     this.#writer = new DecisionWriter({
       store: {
         writeDecisions: async (batch) => {
-          // A schema that cannot be made ready now says nothing about the rows: keep them (spool), do not reject them.
-          await this.ensureSchema().catch((error: unknown) => {
-            throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(this.store.location, error);
-          });
+          await this.#schemaForRows();
           return this.store.writeDecisions(batch);
         },
         writeComparison: async (comparison) => {
-          await this.ensureSchema().catch((error: unknown) => {
-            throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(this.store.location, error);
-          });
+          await this.#schemaForRows();
           return this.store.writeComparison(comparison);
         },
       },
@@ -114,6 +109,13 @@ export class DecisionLog {
       },
     );
     return this.#schema;
+  }
+
+  /** A schema that cannot be made ready now says nothing about the rows: keep them (spool), do not reject them. */
+  async #schemaForRows(): Promise<void> {
+    await this.ensureSchema().catch((error: unknown) => {
+      throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(this.store.location, error);
+    });
   }
 
   /** Writes what is queued (or spools it when the database is away), then closes the store. */

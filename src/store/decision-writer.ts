@@ -106,13 +106,13 @@ export class DecisionWriter {
   }
 
   /** Never blocks, never throws: the row (a decision or a comparison) is written later, or spooled. */
-  record(decision: HistoryRow): void {
+  record(row: HistoryRow): void {
     if (this.#closing) {
       this.#drop(1, 'decision recorded after the writer closed');
       return;
     }
     this.#recorded++;
-    this.#queue.push(decision);
+    this.#queue.push(row);
     if (this.#queue.length >= this.#hardLimit) {
       // The loop is stuck on a slow write: bound memory by moving the queue to disk right here.
       // Order against the batch in flight may then differ; the ids keep it exactly-once.
