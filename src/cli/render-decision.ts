@@ -34,7 +34,8 @@ export function renderDecision(result: RoutingResult, closest: readonly Candidat
   }
   lines.push(
     '',
-    `${meta.routing_strategy} · ${meta.candidates_evaluated} agents · registry ${meta.registry_version} · ${meta.routing_time_ms.toFixed(3)} ms`,
+    // Candidates, not the registry's size: an explicit-only agent is no candidate.
+    `${meta.routing_strategy} · ${meta.candidates_evaluated} candidate${meta.candidates_evaluated === 1 ? '' : 's'} · registry ${meta.registry_version} · ${meta.routing_time_ms.toFixed(3)} ms`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -52,7 +52,7 @@ describe('switchboard route', { concurrency: CONCURRENCY }, () => {
       assert.match(lines[header + 1], /^1\s+agent-\S+\s+\d\.\d\d\s+\d\.\d\d\s+\d\.\d\d\s+\d\.\d\d\s+\d\.\d\d\s+\S/);
       const version = await versionOfOmniclaude();
       // 52 agents, of which agent-epic-worker is explicit-only: 51 candidates.
-      assert.match(run.stdout, new RegExp(`^${CLI_DEFAULT} · 51 agents · registry ${version} · \\d+\\.\\d{3} ms$`, 'm'));
+      assert.match(run.stdout, new RegExp(`^${CLI_DEFAULT} · 51 candidates · registry ${version} · \\d+\\.\\d{3} ms$`, 'm'));
     });
 
     test('names the selected agent first', async () => {
