@@ -38,7 +38,8 @@ function givenCorrelationId(request: FastifyRequest): string | undefined {
 function correlationIdOf(request: FastifyRequest): string {
   const given = request.headers[CORRELATION_HEADER];
   if (given === undefined) return randomUUID();
-  if (typeof given === 'string' && isUuid(given)) return given.toLowerCase();
+  const valid = givenCorrelationId(request);
+  if (valid !== undefined) return valid;
   throw new SwitchboardError('INVALID_REQUEST', `${CORRELATION_HEADER} must be one UUID, got '${String(given).slice(0, 100)}'`);
 }
 

@@ -94,9 +94,10 @@ export class ShadowRunner {
       const options = { ...primary.assignment?.variant.options, routing_strategy: shadow.strategy };
       this.#enqueue({ kind: 'shadow', input, primary, correlationId, options, pathA, pathB: `shadow:${shadow.strategy}` });
     }
-    const control = primary.assignment && this.#options.experiments?.find((e) => e.name === primary.assignment!.experiment)?.variants[0];
-    if (control !== undefined && control.name !== primary.assignment!.variant.name) {
-      const pathA = `variant:${primary.assignment!.variant.name}`;
+    const { assignment } = primary;
+    const control = assignment && this.#options.experiments?.find((e) => e.name === assignment.experiment)?.variants[0];
+    if (assignment !== undefined && control !== undefined && control.name !== assignment.variant.name) {
+      const pathA = `variant:${assignment.variant.name}`;
       this.#enqueue({ kind: 'control', input, primary, correlationId, options: control.options, pathA, pathB: `control:${control.name}` });
     }
   }
